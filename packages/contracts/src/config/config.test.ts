@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors.js';
+import { mergeConfig, parseConfig } from './config.js';
+
+describe('config file', () => {
+  it('fills every default from an empty file', () => {
+    const config = parseConfig('');
+    expect(config.worker.windowMs).toBe(10_000);
+    expect(config.tap.mirror.methods).toEqual(['GET', 'HEAD', 'OPTIONS']);
+    expect(config.kafka.topics.taps).toBe('shadowdiff.taps');
+  });
+
+  it('names the bad key and the constraint', () => {
+    expect(() =>
+      parseConfig('tap:\n  mirror:\n    percent: 150\n', 'shadowdiff.yaml'),
+    ).toThrowError(/shadowdiff\.yaml[\s\S]*tap\.mirror\.percent/);
+  });
+
+  it('rejects unknown keys by name instead of ignoring them', () => {
+    try {
+      parseConfig('worker:\n  windowMS: 5000\n', 'x.yaml');
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).code).toBe('ERR_CONFIG_INVALID');
+      expect((error as Error).message).toContain('worker.windowMS: unknown key');
+    }
+  });
+
+  it('reports YAML syntax errors with the source name', () => {
+    expect(() => parseConfig('tap: [unclosed', 'bad.yaml')).toThrowError(
+      /bad\.yaml is not valid YAML/,
+    );
+  });
+
+  it('lets overrides (flags) win over the file, deeply', () => {
+    const merged = mergeConfig(
+      { tap: { mirror: { percent: 10, methods: ['GET'] } } },
+      {
+        tap: { mirror: { percent: 50 } },
+      },
+    );
+    expect(merged).toEqual({ tap: { mirror: { percent: 50, methods: ['GET'] } } });
+  });
+});

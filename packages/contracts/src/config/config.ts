@@ -1,0 +1,91 @@
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { consoleConfigSchema } from './console.js';
+import { kafkaConfigSchema } from './kafka.js';
+import { noiseConfigSchema } from './noise.js';
+import { redisConfigSchema } from './redis.js';
+import { rulesConfigSchema } from './rules.js';
+import { tapConfigSchema } from './tap.js';
+import { telemetryConfigSchema } from './telemetry.js';
+import { workerConfigSchema } from './worker.js';
+
+export const CONFIG_VERSION = 1 as const;
+
+/** The one config file (YAML), shared by every service. Unknown keys are errors, not ignored. */
+export const configSchema = z
+  .object({
+    version: z.literal(CONFIG_VERSION).default(CONFIG_VERSION),
+    /** Service under comparison; a metric attribute. */
+    service: z.string().min(1).default('default'),
+    /** Team or person accountable for the experiment; shown in the evidence report. */
+    owner: z.string().optional(),
+    kafka: kafkaConfigSchema.default({}),
+    redis: redisConfigSchema.default({}),
+    tap: tapConfigSchema.default({}),
+    worker: workerConfigSchema.default({}),
+    rules: rulesConfigSchema.default({}),
+    noise: noiseConfigSchema.default({}),
+    telemetry: telemetryConfigSchema.default({}),
+    console: consoleConfigSchema.default({}),
+  })
+  .strict();
+
+export type ShadowdiffConfig = z.infer<typeof configSchema>;
+export type ShadowdiffConfigInput = z.input<typeof configSchema>;
+
+function keyOf(path: (string | number)[]): string {
+  return path.length === 0 ? '(top level)' : path.join('.');
+}
+
+/**
+ * Validates a parsed config object. Throws ConfigError whose message names the first bad keys and
+ * how to fix them, e.g. `tap.mirror.percent: Number must be less than or equal to 100`.
+ */
+export function validateConfig(raw: unknown, source = 'config'): ShadowdiffConfig {
+  const parsed = configSchema.safeParse(raw ?? {});
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.slice(0, 8).map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      const where = issue.path.length > 0 ? `${keyOf(issue.path)}.` : '';
+      return `  ${issue.keys.map((k) => `${where}${k}`).join(', ')}: unknown key — check the spelling (see docs/config.md)`;
+    }
+    return `  ${keyOf(issue.path)}: ${issue.message}`;
+  });
+  throw new ConfigError('ERR_CONFIG_INVALID', `invalid ${source}:\n${lines.join('\n')}`);
+}
+
+/** Parses YAML text and validates it. `source` (usually the file path) is named in errors. */
+export function parseConfig(text: string, source = 'config'): ShadowdiffConfig {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(
+      'ERR_CONFIG_PARSE',
+      `${source} is not valid YAML: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return validateConfig(raw, source);
+}
+
+/** Deep-merges overrides (from flags or env) onto a raw config before validation. */
+export function mergeConfig(
+  base: unknown,
+  overrides: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...(isObject(base) ? base : {}) };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    const existing = out[key];
+    out[key] = isObject(existing) && isObject(value) ? mergeConfig(existing, value) : value;
+  }
+  return out;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

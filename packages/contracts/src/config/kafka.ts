@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { TOPICS } from '../topics.js';
+
+export const kafkaConfigSchema = z
+  .object({
+    /** Bootstrap brokers. Default: `$KAFKA_BROKERS` or 127.0.0.1:19092 (infra/local/kafka.sh). */
+    brokers: z.array(z.string().min(1)).min(1).default(['127.0.0.1:19092']),
+    /** Client id prefix; each service appends its own name. Default `shadowdiff`. */
+    clientId: z.string().default('shadowdiff'),
+    topics: z
+      .object({
+        taps: z.string().default(TOPICS.taps),
+        verdicts: z.string().default(TOPICS.verdicts),
+        dlq: z.string().default(TOPICS.dlq),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export type KafkaConfig = z.infer<typeof kafkaConfigSchema>;

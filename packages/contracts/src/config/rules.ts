@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+const toleranceSchema = z
+  .object({ abs: z.number().nonnegative().optional(), rel: z.number().nonnegative().optional() })
+  .strict();
+
+export const routeRuleSchema = z
+  .object({
+    /** `GET /orders/{id}`; `{name}` matches one segment, `*` any rest. Configured patterns win over templating. */
+    route: z.string().min(1),
+    /** JSON pointers (with `*` for any key/index) whose differences are ignored. */
+    ignore: z.array(z.string()).default([]),
+    /** Arrays compared as sets (`set`) or matched by a key field (`{ key: id }`). */
+    arrays: z
+      .record(z.string(), z.union([z.literal('set'), z.object({ key: z.string() }).strict()]))
+      .default({}),
+    /** Numeric tolerance per JSON pointer. */
+    tolerance: z.record(z.string(), toleranceSchema).default({}),
+    /** Extra headers compared on this route. */
+    headers: z.array(z.string().toLowerCase()).default([]),
+  })
+  .strict();
+
+export const rulesConfigSchema = z
+  .object({
+    /** Headers compared on every route. Default: content-type. */
+    headers: z.array(z.string().toLowerCase()).default(['content-type']),
+    /** Timestamps on both sides within this many ms are equal. Default 5 minutes. */
+    timestampToleranceMs: z.number().int().nonnegative().default(300_000),
+    /** Relative float tolerance applied everywhere (float noise). Default 1e-9. */
+    floatRelTolerance: z.number().nonnegative().default(1e-9),
+    routes: z.array(routeRuleSchema).default([]),
+  })
+  .strict();
+
+export type RulesConfig = z.infer<typeof rulesConfigSchema>;
+export type RouteRule = z.infer<typeof routeRuleSchema>;

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { ROLES } from '../roles.js';
+import { listenSchema } from './common.js';
+
+export const TRACE_SOURCES = ['traceparent', 'x-request-id', 'b3'] as const;
+
+export const mirrorPolicySchema = z
+  .object({
+    /** Percent of eligible requests mirrored, decided by a hash of the trace id. Default 100. */
+    percent: z.number().min(0).max(100).default(100),
+    /** Methods mirrored on every route. Default: safe methods only. */
+    methods: z.array(z.string().toUpperCase()).default(['GET', 'HEAD', 'OPTIONS']),
+    /** Routes (`METHOD /path/{param}` or `/path/*` globs) where writes may be mirrored too. */
+    writeRoutes: z.array(z.string()).default([]),
+    /** Path globs to mirror; empty = all. */
+    include: z.array(z.string()).default([]),
+    /** Path globs never mirrored (wins over include). */
+    exclude: z.array(z.string()).default([]),
+    /** Requests with a larger body are not mirrored. Default 1 MiB. */
+    maxBodyBytes: z.number().int().nonnegative().default(1_048_576),
+    /** Shadow request timeout. Default 5000 ms. */
+    timeoutMs: z.number().int().positive().default(5_000),
+    /** Bound on concurrent shadow requests; beyond it the mirror is skipped and counted. Default 256. */
+    maxInFlight: z.number().int().positive().default(256),
+    /** Header added to mirrored requests so the shadow can dry-run side effects. */
+    markerHeader: z.string().default('x-shadow-request'),
+  })
+  .strict();
+
+export const tapConfigSchema = z
+  .object({
+    mode: z.enum(['sidecar', 'mirror']).default('sidecar'),
+    role: z.enum(ROLES).default('primary'),
+    listen: listenSchema.default('127.0.0.1:8080'),
+    /** Sidecar mode: the one service this tap fronts. */
+    upstream: z.string().url().optional(),
+    /** Mirror mode: the service whose answers clients get. */
+    primary: z.string().url().optional(),
+    /** Mirror mode: the service under test. */
+    shadow: z.string().url().optional(),
+    /** Identifies this tap in records; default hostname:pid. */
+    tapId: z.string().optional(),
+    /** Captured body cap per side. Default 1 MiB; larger bodies are truncated and flagged. */
+    captureBodyBytes: z.number().int().nonnegative().default(1_048_576),
+    /** Trace id sources, in order. A mirror tap creates a traceparent when none is found. */
+    traceHeaders: z
+      .array(z.enum(TRACE_SOURCES))
+      .min(1)
+      .default([...TRACE_SOURCES]),
+    mirror: mirrorPolicySchema.default({}),
+    redact: z
+      .object({
+        /** Added to the default list (authorization, cookie, set-cookie, proxy-authorization). */
+        headers: z.array(z.string().toLowerCase()).default([]),
+        /** JSON pointers (with `*`) redacted in request and response bodies. */
+        jsonPaths: z.array(z.string()).default([]),
+        /** Env var holding the per-deployment HMAC key. Default SHADOWDIFF_REDACT_KEY. */
+        keyEnv: z.string().default('SHADOWDIFF_REDACT_KEY'),
+      })
+      .strict()
+      .default({}),
+    buffer: z
+      .object({
+        /** Records held while Kafka is slow; beyond this they are dropped and counted. */
+        maxRecords: z.number().int().positive().default(10_000),
+        maxBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(64 * 1_048_576),
+        /** Producer linger before a batch is sent. Default 5 ms. */
+        lingerMs: z.number().int().nonnegative().default(5),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export type TapConfig = z.infer<typeof tapConfigSchema>;
+export type MirrorPolicy = z.infer<typeof mirrorPolicySchema>;

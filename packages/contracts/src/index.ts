@@ -1,0 +1,67 @@
+export { ROLES, UPSTREAM_ERROR_KINDS } from './roles.js';
+export type { Role, UpstreamErrorKind } from './roles.js';
+export { TOPICS, DLQ_HEADERS } from './topics.js';
+export type { TopicName } from './topics.js';
+export { TAP_RECORD_VERSION, tapRecordHeaderSchema } from './tap-record.js';
+export type {
+  TapRecord,
+  TapRecordHeader,
+  CapturedRequest,
+  CapturedResponse,
+  UpstreamError,
+  Headers,
+} from './tap-record.js';
+export {
+  VERDICT_VERSION,
+  OUTCOMES,
+  DIFF_KINDS,
+  SEVERITIES,
+  DIFF_OPS,
+  SUPPRESS_REASONS,
+  verdictSchema,
+} from './verdict.js';
+export type {
+  Verdict,
+  Outcome,
+  DiffKind,
+  Severity,
+  DiffOp,
+  DiffEntry,
+  SuppressedEntry,
+  SuppressReason,
+} from './verdict.js';
+export { ERROR_CODES, ShadowdiffError, DecodeError, ConfigError, UsageError } from './errors.js';
+export type { ErrorCode, ShadowdiffErrorOptions } from './errors.js';
+export type { Decoded } from './codec/result.js';
+export {
+  encodeTapRecord,
+  decodeTapRecord,
+  FRAME_VERSION,
+  FRAME_MAGIC_0,
+  FRAME_MAGIC_1,
+} from './codec/tap-record-codec.js';
+export { encodeVerdict, decodeVerdict } from './codec/verdict-codec.js';
+export {
+  CONFIG_VERSION,
+  configSchema,
+  validateConfig,
+  parseConfig,
+  mergeConfig,
+} from './config/config.js';
+export type { ShadowdiffConfig, ShadowdiffConfigInput } from './config/config.js';
+export { TRACE_SOURCES, tapConfigSchema, mirrorPolicySchema } from './config/tap.js';
+export type { TapConfig, MirrorPolicy } from './config/tap.js';
+export { kafkaConfigSchema } from './config/kafka.js';
+export type { KafkaConfig } from './config/kafka.js';
+export { redisConfigSchema } from './config/redis.js';
+export type { RedisConfig } from './config/redis.js';
+export { rulesConfigSchema, routeRuleSchema } from './config/rules.js';
+export type { RulesConfig, RouteRule } from './config/rules.js';
+export { workerConfigSchema } from './config/worker.js';
+export type { WorkerConfig } from './config/worker.js';
+export { noiseConfigSchema } from './config/noise.js';
+export type { NoiseConfig } from './config/noise.js';
+export { telemetryConfigSchema } from './config/telemetry.js';
+export type { TelemetryConfig } from './config/telemetry.js';
+export { consoleConfigSchema } from './config/console.js';
+export type { ConsoleConfig } from './config/console.js';

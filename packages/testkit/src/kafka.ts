@@ -1,0 +1,68 @@
+import { Kafka, logLevel } from 'kafkajs';
+
+/** Creates a topic and waits until its leaders are elected. */
+export async function createTopic(brokers: string[], topic: string, partitions = 6): Promise<void> {
+  const admin = new Kafka({ brokers, clientId: 'testkit', logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+      waitForLeaders: true,
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export interface ReadMessage {
+  key: string | null;
+  value: Buffer | null;
+  partition: number;
+  offset: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Reads a topic from the beginning until `count` messages arrived or `timeoutMs` passed, with a
+ * fresh consumer group. Returns what it got (fewer than `count` on timeout).
+ */
+export async function readAll(
+  brokers: string[],
+  topic: string,
+  count: number,
+  timeoutMs = 20_000,
+): Promise<ReadMessage[]> {
+  const kafka = new Kafka({ brokers, clientId: 'testkit-reader', logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `testkit-${topic}-${Date.now()}-${Math.random()}` });
+  const got: ReadMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      void consumer.run({
+        eachMessage: async ({ message, partition }) => {
+          const headers: Record<string, string> = {};
+          for (const [k, v] of Object.entries(message.headers ?? {})) {
+            if (v !== undefined)
+              headers[k] = Array.isArray(v) ? v.map(String).join(',') : String(v);
+          }
+          got.push({
+            key: message.key?.toString() ?? null,
+            value: message.value,
+            partition,
+            offset: message.offset,
+            headers,
+          });
+          if (got.length >= count) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return got;
+}
