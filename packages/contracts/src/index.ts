@@ -65,3 +65,4 @@ export { telemetryConfigSchema } from './config/telemetry.js';
 export type { TelemetryConfig } from './config/telemetry.js';
 export { consoleConfigSchema } from './config/console.js';
 export type { ConsoleConfig } from './config/console.js';
+export type { Command, CommandOption, CommandIo, OptionValues } from './command.js';

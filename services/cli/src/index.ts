@@ -1,1 +1,3 @@
-export {};
+export { runCli, commandHelp, topHelp } from './run-cli.js';
+export { loadConfig, envOverrides, DEFAULT_CONFIG_FILE } from './config-file.js';
+export { COMMANDS } from './commands.js';

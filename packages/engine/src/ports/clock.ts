@@ -1,0 +1,4 @@
+/** The engine reads no clock: time comes in through this port (or as a plain argument). */
+export interface Clock {
+  now(): number;
+}

@@ -1,0 +1,14 @@
+/** A message bound for a topic (Kafka in a fleet, the in-memory bus when embedded). */
+export interface OutboundMessage {
+  topic: string;
+  /** Partitioning key: trace id for taps, route for verdicts. */
+  key: string | null;
+  value: Uint8Array;
+  headers?: Record<string, string>;
+}
+
+/** Publishes messages; resolves once the transport accepted them (acked, for Kafka). */
+export interface RecordPublisher {
+  publish(messages: OutboundMessage[]): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,54 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { ConfigError, mergeConfig, validateConfig } from '@shadowdiff/contracts';
+import type { ShadowdiffConfig } from '@shadowdiff/contracts';
+import { parse as parseYaml } from 'yaml';
+
+export const DEFAULT_CONFIG_FILE = 'shadowdiff.yaml';
+
+/** Overrides taken from the environment, so containers need no file for the endpoints. */
+export function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (env.KAFKA_BROKERS) out.kafka = { brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()) };
+  if (env.REDIS_URL) out.redis = { url: env.REDIS_URL };
+  return out;
+}
+
+/**
+ * Reads the YAML config (explicit path, else ./shadowdiff.yaml when present, else defaults), then
+ * applies env and flag overrides (flags win) and validates once. Errors name the file and key.
+ */
+export function loadConfig(
+  path: string | undefined,
+  env: NodeJS.ProcessEnv,
+  flagOverrides: Record<string, unknown>,
+): { config: ShadowdiffConfig; source: string } {
+  let raw: unknown = {};
+  let source = 'defaults';
+  const chosen = path ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+  if (chosen !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(chosen, 'utf8');
+    } catch (error) {
+      throw new ConfigError(
+        'ERR_CONFIG_READ',
+        `cannot read config file ${chosen}: ${(error as Error).message} — pass --config PATH to an existing file`,
+        { cause: error },
+      );
+    }
+    try {
+      raw = parseYaml(text) ?? {};
+    } catch (error) {
+      throw new ConfigError(
+        'ERR_CONFIG_PARSE',
+        `${chosen} is not valid YAML: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    source = chosen;
+  }
+  const merged = mergeConfig(mergeConfig(raw, envOverrides(env)), flagOverrides);
+  return { config: validateConfig(merged, source), source };
+}
