@@ -85,6 +85,8 @@ async function kafka(): Promise<{ brokers: string; source: string; stop?: Stop }
 }
 
 async function redis(): Promise<{ url: string; source: string; stop?: Stop }> {
+  const fromEnv = process.env.REDIS_URL;
+  if (fromEnv) return { url: fromEnv, source: 'env REDIS_URL' };
   try {
     const url = await script('infra/local/redis.sh', 'ensure');
     return { url, source: 'infra/local/redis.sh' };
