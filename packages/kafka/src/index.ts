@@ -1,1 +1,7 @@
 export {};
+export { KafkaRecordSource } from './consumer.js';
+export type { KafkaRecordSourceOptions } from './consumer-options.js';
+export { toSourceMessage, headersToStrings } from './consumer-message.js';
+export { createKafkaPublisher } from './publisher.js';
+export type { KafkaRecordPublisher } from './publisher.js';
+export type { KafkaPublisherOptions, KafkaPublisherState } from './publisher-options.js';

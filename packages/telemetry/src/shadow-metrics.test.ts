@@ -1,0 +1,156 @@
+import {
+  AggregationTemporality,
+  DataPointType,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
+import type { HistogramMetricData, MetricData } from '@opentelemetry/sdk-metrics';
+import type { Verdict } from '@shadowdiff/contracts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { METRIC_NAMES } from './metric-names.js';
+import { ShadowMetrics, statusClass } from './shadow-metrics.js';
+
+function harness() {
+  const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+  const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
+  const provider = new MeterProvider({ readers: [reader] });
+  return {
+    meter: provider.getMeter('test'),
+    async collect(): Promise<Map<string, MetricData>> {
+      await reader.forceFlush();
+      const out = new Map<string, MetricData>();
+      for (const rm of exporter.getMetrics()) {
+        for (const sm of rm.scopeMetrics) for (const m of sm.metrics) out.set(m.descriptor.name, m);
+      }
+      return out;
+    },
+    shutdown: () => provider.shutdown(),
+  };
+}
+
+function verdict(over: Partial<Verdict>): Verdict {
+  return {
+    v: 1,
+    traceId: 't',
+    service: 'orders',
+    route: 'GET /orders/{id}',
+    outcome: 'match',
+    decidedAt: 1,
+    roles: ['primary', 'shadow'],
+    status: { primary: 200, shadow: 200 },
+    latencyMs: { primary: 12, shadow: 30 },
+    diffs: [],
+    suppressed: [],
+    ...over,
+  };
+}
+
+const points = (m: MetricData | undefined) => m?.dataPoints ?? [];
+
+let shutdown: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await shutdown?.();
+});
+
+describe('ShadowMetrics', () => {
+  it('tags every point with env=shadow, service and route', async () => {
+    const h = harness();
+    shutdown = h.shutdown;
+    const m = new ShadowMetrics(h.meter);
+    m.recordVerdict(
+      verdict({
+        outcome: 'diff',
+        diffs: [{ kind: 'body', path: '/total', op: 'replace', severity: 'minor' }],
+        suppressed: [{ kind: 'header', path: 'date', reason: 'volatile' }],
+      }),
+      42,
+    );
+    m.recordLate('orders', 'GET /orders/{id}', 'shadow');
+    m.recordDlq('orders', 'ERR_DECODE_MAGIC');
+    const got = await h.collect();
+    expect([...got.keys()].sort()).toEqual(Object.values(METRIC_NAMES).sort());
+    for (const metric of got.values()) {
+      for (const p of metric.dataPoints) {
+        expect(p.attributes).toMatchObject({ env: 'shadow', service: 'orders' });
+        expect(typeof p.attributes.route).toBe('string');
+      }
+    }
+    expect(points(got.get('shadow.pairs'))[0]?.attributes.outcome).toBe('diff');
+    expect(points(got.get('shadow.diffs'))[0]?.attributes).toMatchObject({
+      kind: 'body',
+      path: '/total',
+      severity: 'minor',
+      route: 'GET /orders/{id}',
+    });
+    expect(points(got.get('shadow.suppressed'))[0]?.attributes).toMatchObject({
+      kind: 'header',
+      path: 'date',
+      reason: 'volatile',
+    });
+    expect(points(got.get('shadow.dlq'))[0]?.attributes).toMatchObject({
+      code: 'ERR_DECODE_MAGIC',
+      route: 'unknown',
+    });
+    expect(points(got.get('shadow.late'))[0]?.attributes.role).toBe('shadow');
+  });
+
+  it('records latency per role, responses per status class, and lag in ms', async () => {
+    const h = harness();
+    shutdown = h.shutdown;
+    const m = new ShadowMetrics(h.meter);
+    m.recordVerdict(verdict({ status: { primary: 200, shadow: 503 } }), 120);
+    m.recordVerdict(
+      verdict({
+        outcome: 'orphan',
+        roles: ['primary'],
+        missingRoles: ['shadow'],
+        status: { primary: 200 },
+        latencyMs: { primary: 7 },
+      }),
+    );
+    const got = await h.collect();
+    const latency = got.get('shadow.latency') as HistogramMetricData;
+    expect(latency.dataPointType).toBe(DataPointType.HISTOGRAM);
+    expect(latency.descriptor.unit).toBe('ms');
+    const byRole = new Map(latency.dataPoints.map((p) => [p.attributes.role, p.value]));
+    expect(byRole.get('primary')?.count).toBe(2);
+    expect(byRole.get('primary')?.sum).toBe(19);
+    expect(byRole.get('shadow')?.count).toBe(1);
+    const responses = points(got.get('shadow.responses')).map(
+      (p) => `${String(p.attributes.role)} ${String(p.attributes.status_class)} ${String(p.value)}`,
+    );
+    expect(responses.sort()).toEqual(['primary 2xx 2', 'shadow 5xx 1']);
+    const lag = got.get('shadow.pipeline.lag') as HistogramMetricData;
+    expect(lag.dataPoints).toHaveLength(1);
+    expect(lag.dataPoints[0]?.value.count).toBe(1);
+    expect(lag.dataPoints[0]?.value.sum).toBe(120);
+  });
+
+  it('folds routes and paths past their caps into other, keeping totals', async () => {
+    const h = harness();
+    shutdown = h.shutdown;
+    const m = new ShadowMetrics(h.meter, { maxRoutes: 1, pathsPerRoute: 1 });
+    const diffs = [
+      { kind: 'body' as const, path: '/a', op: 'replace' as const, severity: 'minor' as const },
+      { kind: 'body' as const, path: '/b', op: 'replace' as const, severity: 'minor' as const },
+    ];
+    m.recordVerdict(verdict({ outcome: 'diff', route: 'GET /one', diffs }));
+    m.recordVerdict(verdict({ outcome: 'diff', route: 'GET /two', diffs }));
+    const got = await h.collect();
+    const pairs = points(got.get('shadow.pairs'))
+      .map((p) => String(p.attributes.route))
+      .sort();
+    expect(pairs).toEqual(['GET /one', 'other']);
+    const diffPoints = points(got.get('shadow.diffs')).map(
+      (p) => `${String(p.attributes.route)} ${String(p.attributes.path)} ${String(p.value)}`,
+    );
+    expect(diffPoints.sort()).toEqual(['GET /one /a 1', 'GET /one other 1', 'other other 2']);
+  });
+
+  it('names status classes', () => {
+    expect(statusClass(204)).toBe('2xx');
+    expect(statusClass(599)).toBe('5xx');
+    expect(statusClass(undefined)).toBe('error');
+  });
+});

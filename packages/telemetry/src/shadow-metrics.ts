@@ -1,0 +1,116 @@
+import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
+import type { Role, Verdict } from '@shadowdiff/contracts';
+import { LAG_BUCKETS_MS, LATENCY_BUCKETS_MS } from './buckets.js';
+import { LabelLimiter } from './label-limiter.js';
+import type { LabelLimiterOptions } from './label-limiter.js';
+import { METRIC_NAMES, SHADOW_ENV, UNKNOWN_ROUTE } from './metric-names.js';
+
+export type ShadowMetricsOptions = LabelLimiterOptions;
+
+/** `2xx`, `5xx`, ... from a status code; `error` when the upstream gave no response. */
+export function statusClass(status: number | undefined): string {
+  return status === undefined ? 'error' : `${Math.floor(status / 100)}xx`;
+}
+
+/**
+ * The worker's instruments (see README.md for the contract). Every point carries
+ * `env="shadow"`, `service` and a bounded `route`; diff paths are bounded per route. Takes a
+ * Meter from `@opentelemetry/api` so the library never starts an SDK itself.
+ */
+export class ShadowMetrics {
+  readonly limiter: LabelLimiter;
+  private readonly pairs: Counter;
+  private readonly diffs: Counter;
+  private readonly suppressed: Counter;
+  private readonly latency: Histogram;
+  private readonly responses: Counter;
+  private readonly lag: Histogram;
+  private readonly late: Counter;
+  private readonly dlq: Counter;
+
+  constructor(meter: Meter, options: ShadowMetricsOptions = {}) {
+    this.limiter = new LabelLimiter(options);
+    this.pairs = meter.createCounter(METRIC_NAMES.pairs, {
+      description: 'Traces judged, by outcome (match, diff, orphan, error)',
+      unit: '{pair}',
+    });
+    this.diffs = meter.createCounter(METRIC_NAMES.diffs, {
+      description: 'Differences found, by kind, path (bounded per route) and severity',
+      unit: '{diff}',
+    });
+    this.suppressed = meter.createCounter(METRIC_NAMES.suppressed, {
+      description:
+        'Differences ignored, by kind, path and reason (rule, volatile, learned, secondary)',
+      unit: '{diff}',
+    });
+    this.latency = meter.createHistogram(METRIC_NAMES.latency, {
+      description: 'Upstream response time as each tap saw it, by role',
+      unit: 'ms',
+      advice: { explicitBucketBoundaries: [...LATENCY_BUCKETS_MS] },
+    });
+    this.responses = meter.createCounter(METRIC_NAMES.responses, {
+      description: 'Upstream responses by role and status class (2xx..5xx, error = no response)',
+      unit: '{response}',
+    });
+    this.lag = meter.createHistogram(METRIC_NAMES.pipelineLag, {
+      description: "Time from the later half's publish to its verdict",
+      unit: 'ms',
+      advice: { explicitBucketBoundaries: [...LAG_BUCKETS_MS] },
+    });
+    this.late = meter.createCounter(METRIC_NAMES.late, {
+      description: 'Halves that arrived after their trace was decided (never a second verdict)',
+      unit: '{half}',
+    });
+    this.dlq = meter.createCounter(METRIC_NAMES.dlq, {
+      description: 'Undecodable records sent to the dead-letter topic, by error code',
+      unit: '{record}',
+    });
+  }
+
+  private base(service: string, route: string): Attributes {
+    return { env: SHADOW_ENV, service, route: this.limiter.route(route) };
+  }
+
+  /**
+   * Counts one verdict: `shadow.pairs`, one `shadow.diffs` / `shadow.suppressed` point per entry,
+   * `shadow.latency` and `shadow.responses` per present role, and `shadow.pipeline.lag` when
+   * `lagMs` is given (undefined for orphans, whose lag is the window by construction).
+   */
+  recordVerdict(verdict: Verdict, lagMs?: number): void {
+    const base = this.base(verdict.service, verdict.route);
+    const route = base.route as string;
+    this.pairs.add(1, { ...base, outcome: verdict.outcome });
+    for (const d of verdict.diffs) {
+      this.diffs.add(1, {
+        ...base,
+        kind: d.kind,
+        path: this.limiter.path(route, d.kind, d.path),
+        severity: d.severity,
+      });
+    }
+    for (const s of verdict.suppressed) {
+      this.suppressed.add(1, {
+        ...base,
+        kind: s.kind,
+        path: this.limiter.path(route, s.kind, s.path),
+        reason: s.reason,
+      });
+    }
+    for (const role of verdict.roles) {
+      const ms = verdict.latencyMs[role];
+      if (ms !== undefined) this.latency.record(ms, { ...base, role });
+      this.responses.add(1, { ...base, role, status_class: statusClass(verdict.status[role]) });
+    }
+    if (lagMs !== undefined) this.lag.record(Math.max(0, lagMs), base);
+  }
+
+  /** A half that arrived after its trace was decided (paired or orphaned). */
+  recordLate(service: string, route: string, role: Role): void {
+    this.late.add(1, { ...this.base(service, route), role });
+  }
+
+  /** An undecodable record; service is the worker's configured one, route `unknown`. */
+  recordDlq(service: string, code: string): void {
+    this.dlq.add(1, { env: SHADOW_ENV, service, route: UNKNOWN_ROUTE, code });
+  }
+}
