@@ -14,7 +14,12 @@ for (const group of ['packages', 'services']) {
 }
 
 const integration = ['**/*.int.test.ts', 'test/**/*.test.ts'];
-const sources = ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts', 'test/**/*.test.ts'];
+const sources = [
+  'packages/*/src/**/*.test.ts',
+  'services/*/src/**/*.test.ts',
+  'test/**/*.test.ts',
+  'infra/**/*.test.ts',
+];
 
 export default defineConfig({
   resolve: { alias },
