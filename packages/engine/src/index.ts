@@ -9,3 +9,30 @@ export type {
 } from './ports/pending-store.js';
 export type { OrphanScheduler } from './ports/orphan-scheduler.js';
 export type { Clock } from './ports/clock.js';
+export {
+  SAMPLE_LATENCY_BOUNDS_MS,
+  STATS_MINUTE_MS,
+  STATS_HOUR_MS,
+} from './ports/sample-store.js';
+export type {
+  SampleKind,
+  RouteStatsDelta,
+  ExamplePair,
+  ExampleWrite,
+  SampleWrite,
+  RouteSummary,
+  LatencySummary,
+  PathStats,
+  RouteStats,
+  StatsQuery,
+  ExamplesQuery,
+  SampleStore,
+} from './ports/sample-store.js';
+export {
+  latencyBucket,
+  histogramQuantile,
+  summarizeLatency,
+  statsBucketMs,
+  bucketStarts,
+  RouteStatsBuilder,
+} from './ports/sample-store-stats.js';

@@ -1,0 +1,140 @@
+import type { DiffKind, Outcome, Role, Severity, Verdict } from '@shadowdiff/contracts';
+import type { HalfSet } from './pending-store.js';
+
+/**
+ * Upper bounds (ms, inclusive) of the compact latency histogram kept per route, role and time
+ * bucket; index `SAMPLE_LATENCY_BOUNDS_MS.length` counts everything slower. Roughly 1-2-3-5 steps:
+ * percentiles come out within one step, and 25 counters per role stay cheap to store and sum.
+ */
+export const SAMPLE_LATENCY_BOUNDS_MS: readonly number[] = [
+  1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750, 1_000, 1_500, 2_000, 3_000,
+  5_000, 10_000, 30_000,
+];
+
+/** Width of the finest statistics bucket: one minute. */
+export const STATS_MINUTE_MS = 60_000;
+/** Width of the coarse statistics bucket, kept longer: one hour. */
+export const STATS_HOUR_MS = 3_600_000;
+
+/** Where an example or a diff count belongs: a diff kind and path, or an outcome (`orphan`, `error`). */
+export type SampleKind = DiffKind | 'outcome';
+
+/**
+ * Increments for one route and one minute, built by the worker per batch (many verdicts folded
+ * into one write). Counts only; a store adds them to what it has.
+ */
+export interface RouteStatsDelta {
+  service: string;
+  /** Templated route (bounded, as in metrics). */
+  route: string;
+  /** Start of the minute, epoch ms (a multiple of {@link STATS_MINUTE_MS}). */
+  minute: number;
+  outcomes: Partial<Record<Outcome, number>>;
+  /** Halves that arrived after their trace was decided. */
+  late: number;
+  /** Diff counts by kind, path (bounded per route) and severity. */
+  diffs: { kind: DiffKind; path: string; severity: Severity; count: number }[];
+  /** Sparse latency histograms per role: bucket index (see SAMPLE_LATENCY_BOUNDS_MS) -> count. */
+  latency: Partial<Record<Role, Record<number, number>>>;
+  /** Responses per role and status class (`2xx` .. `5xx`, `error`). */
+  responses: Partial<Record<Role, Record<string, number>>>;
+}
+
+/** A judged pair kept for the console: the verdict and the halves as the taps published them. */
+export interface ExamplePair {
+  verdict: Verdict;
+  /** Encoded TapRecords (bodies already redacted by the tap), by role. */
+  halves: HalfSet;
+}
+
+export interface ExampleWrite {
+  service: string;
+  route: string;
+  kind: SampleKind;
+  /** Diff path, or the outcome name when `kind` is `outcome`. */
+  path: string;
+  example: ExamplePair;
+}
+
+/** One batch's worth of writes; stores apply it in one round trip where they can. */
+export interface SampleWrite {
+  stats: RouteStatsDelta[];
+  /** Oldest first; each (service, route, kind, path) keeps only its newest N. */
+  examples: ExampleWrite[];
+}
+
+export interface RouteSummary {
+  service: string;
+  route: string;
+  /** Epoch ms of the newest write for this route. */
+  lastSeen: number;
+}
+
+export interface LatencySummary {
+  count: number;
+  /** Upper bound of the bucket holding the percentile, ms (`Infinity` past the last bound). */
+  p50: number;
+  p90: number;
+  p99: number;
+  /** Dense histogram, index-aligned with SAMPLE_LATENCY_BOUNDS_MS plus the overflow bucket. */
+  histogram: number[];
+}
+
+export interface PathStats {
+  kind: DiffKind;
+  path: string;
+  total: number;
+  bySeverity: Partial<Record<Severity, number>>;
+}
+
+/** Statistics of one route over a time range. */
+export interface RouteStats {
+  service: string;
+  route: string;
+  /** The range actually covered, aligned to the bucket width used. */
+  from: number;
+  to: number;
+  /** Bucket width of `series`: a minute for ranges up to 6 h, else an hour. */
+  bucketMs: number;
+  outcomes: Record<Outcome, number>;
+  /** Every verdict: match + diff + orphan + error. */
+  pairs: number;
+  late: number;
+  /** Most-differing paths first. */
+  paths: PathStats[];
+  latency: Partial<Record<Role, LatencySummary>>;
+  responses: Partial<Record<Role, Record<string, number>>>;
+  /** Outcome counts per bucket, oldest first, only buckets with data. */
+  series: { at: number; outcomes: Partial<Record<Outcome, number>> }[];
+}
+
+export interface StatsQuery {
+  service: string;
+  route: string;
+  /** Epoch ms, inclusive. */
+  from: number;
+  /** Epoch ms, exclusive. */
+  to: number;
+}
+
+export interface ExamplesQuery {
+  service: string;
+  route: string;
+  kind: SampleKind;
+  path: string;
+  /** Newest first; default: all kept (the store's per-key cap). */
+  limit?: number;
+}
+
+/**
+ * Example pairs and running route statistics for the console (Redis in a fleet, memory when
+ * embedded). Writes are additive and best-effort: losing one batch's stats must never stop the
+ * pipeline, so the worker logs write failures instead of retrying the Kafka batch.
+ */
+export interface SampleStore {
+  record(write: SampleWrite): Promise<void>;
+  /** Routes with data, most recently seen first. `since`: only routes seen at or after it. */
+  routes(options?: { since?: number }): Promise<RouteSummary[]>;
+  stats(query: StatsQuery): Promise<RouteStats>;
+  examples(query: ExamplesQuery): Promise<ExamplePair[]>;
+}
