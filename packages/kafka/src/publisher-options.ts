@@ -1,0 +1,31 @@
+/** Options of the kafkajs record publisher; every field but brokers/clientId has a default. */
+export interface KafkaPublisherOptions {
+  /** Bootstrap brokers, `host:port`. */
+  brokers: string[];
+  /** kafkajs client id, e.g. `shadowdiff-tap`. */
+  clientId: string;
+  /** Batch compression: `gzip` (built into kafkajs) or `none`. Default `gzip`. */
+  compression?: 'gzip' | 'none';
+  /**
+   * Idempotent producer (acks=all, one request in flight, producer id + sequence numbers), so a
+   * retried batch is not written twice. Default true.
+   */
+  idempotent?: boolean;
+  /** TCP connect timeout per broker. Default 3000 ms. */
+  connectionTimeoutMs?: number;
+  /** Per-request timeout (a produce waiting for acks). Default 10000 ms. */
+  requestTimeoutMs?: number;
+  /**
+   * Retries kafkajs makes inside one `publish` before it rejects. Kept small: the caller (the tap's
+   * bounded buffer) owns retrying and decides what to drop. Default 3.
+   */
+  sendRetries?: number;
+  /** First and largest delay between background connection attempts. Default 250 / 10000 ms. */
+  reconnectInitialMs?: number;
+  reconnectMaxMs?: number;
+  /** Warnings and errors (connection lost, reconnecting). Default: discarded. */
+  log?: (line: string) => void;
+}
+
+/** Where the publisher stands; `connecting` also covers "broker down, retrying in the background". */
+export type KafkaPublisherState = 'connecting' | 'connected' | 'closed';

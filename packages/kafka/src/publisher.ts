@@ -1,0 +1,204 @@
+import { ShadowdiffError } from '@shadowdiff/contracts';
+import type { OutboundMessage, RecordPublisher } from '@shadowdiff/engine';
+import { CompressionTypes, Kafka, Partitioners, logLevel } from 'kafkajs';
+import type { LogEntry, Message, Producer, TopicMessages } from 'kafkajs';
+import type { KafkaPublisherOptions, KafkaPublisherState } from './publisher-options.js';
+
+/** A RecordPublisher over a kafkajs producer that connects (and reconnects) in the background. */
+export interface KafkaRecordPublisher extends RecordPublisher {
+  readonly state: KafkaPublisherState;
+  /** The last connection or send failure, for health endpoints and logs. */
+  readonly lastError: string | undefined;
+  /** Resolves when connected; rejects if the publisher is closed first. */
+  ready(): Promise<void>;
+}
+
+/**
+ * Creates a kafkajs-backed publisher. It never blocks its caller on the broker: while Kafka is
+ * unreachable, `publish` rejects at once with a retriable ERR_TRANSPORT and a background loop keeps
+ * trying to connect with capped exponential backoff, so a service can start and serve traffic
+ * without Kafka. Messages go out idempotent, acks=all, compressed, partitioned by key with the
+ * Java-compatible murmur2 partitioner (same key -> same partition as any other client).
+ */
+export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaRecordPublisher {
+  const log = options.log ?? (() => {});
+  const idempotent = options.idempotent ?? true;
+  const compression =
+    (options.compression ?? 'gzip') === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+  const requestTimeout = options.requestTimeoutMs ?? 10_000;
+  const initialBackoff = options.reconnectInitialMs ?? 250;
+  const maxBackoff = options.reconnectMaxMs ?? 10_000;
+
+  const kafka = new Kafka({
+    brokers: options.brokers,
+    clientId: options.clientId,
+    connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+    requestTimeout,
+    // Connect attempts fail fast; the loop below owns the long-term retrying.
+    retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 1_000 },
+    logLevel: logLevel.WARN,
+    logCreator: () => (entry: LogEntry) => {
+      // Capping retries is deliberate (the caller's buffer retries), so this warning is noise.
+      if (entry.log.message.startsWith('Limiting retries for the idempotent producer')) return;
+      log(`kafka ${entry.namespace}: ${entry.log.message}`);
+    },
+  });
+
+  let state: KafkaPublisherState = 'connecting';
+  let lastError: string | undefined;
+  let producer: Producer | undefined;
+  let waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  let retryTimer: NodeJS.Timeout | undefined;
+  let connecting: Promise<void> | undefined;
+
+  const newProducer = (): Producer =>
+    kafka.producer({
+      idempotent,
+      // The idempotent producer keeps ordering only with one request in flight per broker.
+      maxInFlightRequests: idempotent ? 1 : undefined,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: {
+        retries: Math.max(1, options.sendRetries ?? 3),
+        initialRetryTime: 100,
+        maxRetryTime: 2_000,
+      },
+    });
+
+  const settleWaiters = (error?: Error): void => {
+    const pending = waiters;
+    waiters = [];
+    for (const w of pending) {
+      if (error) w.reject(error);
+      else w.resolve();
+    }
+  };
+
+  const connectLoop = (attempt: number): void => {
+    if (state === 'closed') return;
+    const candidate = newProducer();
+    connecting = candidate
+      .connect()
+      .then(() => {
+        connecting = undefined;
+        if (state === 'closed') {
+          void candidate.disconnect().catch(() => {});
+          return;
+        }
+        producer = candidate;
+        state = 'connected';
+        if (lastError !== undefined) log(`kafka: connected to ${options.brokers.join(',')}`);
+        lastError = undefined;
+        settleWaiters();
+      })
+      .catch((error: unknown) => {
+        connecting = undefined;
+        void candidate.disconnect().catch(() => {});
+        if (state === 'closed') return;
+        const message = describe(error);
+        // One line when the failure starts or changes, not one per attempt.
+        if (message !== lastError) {
+          log(
+            `kafka: cannot connect to ${options.brokers.join(',')} (${message}); retrying in the background`,
+          );
+        }
+        lastError = message;
+        const delay = Math.min(maxBackoff, initialBackoff * 2 ** Math.min(attempt, 16));
+        retryTimer = setTimeout(() => connectLoop(attempt + 1), delay);
+        retryTimer.unref();
+      });
+  };
+
+  const reconnect = (): void => {
+    if (state !== 'connected') return;
+    state = 'connecting';
+    const old = producer;
+    producer = undefined;
+    void old?.disconnect().catch(() => {});
+    connectLoop(0);
+  };
+
+  connectLoop(0);
+
+  return {
+    get state() {
+      return state;
+    },
+    get lastError() {
+      return lastError;
+    },
+    ready() {
+      if (state === 'connected') return Promise.resolve();
+      if (state === 'closed') return Promise.reject(closedError());
+      return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
+    },
+    async publish(messages: OutboundMessage[]): Promise<void> {
+      if (messages.length === 0) return;
+      if (state === 'closed') throw closedError();
+      const current = producer;
+      if (state !== 'connected' || current === undefined) {
+        throw new ShadowdiffError(
+          'ERR_TRANSPORT',
+          `kafka is not connected${lastError ? ` (${lastError})` : ''}`,
+          { retriable: true },
+        );
+      }
+      try {
+        await current.sendBatch({
+          topicMessages: byTopic(messages),
+          acks: -1,
+          compression,
+          timeout: requestTimeout,
+        });
+      } catch (error) {
+        const message = describe(error);
+        lastError = message;
+        // A producer kafkajs considers disconnected never recovers by itself: build a new one.
+        if (message.includes('disconnected')) reconnect();
+        throw new ShadowdiffError('ERR_TRANSPORT', `kafka send failed: ${message}`, {
+          cause: error,
+          retriable: (error as { retriable?: boolean }).retriable ?? true,
+        });
+      }
+    },
+    async close(): Promise<void> {
+      if (state === 'closed') return;
+      state = 'closed';
+      if (retryTimer) clearTimeout(retryTimer);
+      settleWaiters(closedError());
+      await connecting?.catch(() => {});
+      const current = producer;
+      producer = undefined;
+      await current?.disconnect().catch(() => {});
+    },
+  };
+}
+
+function byTopic(messages: OutboundMessage[]): TopicMessages[] {
+  const topics = new Map<string, Message[]>();
+  for (const m of messages) {
+    let list = topics.get(m.topic);
+    if (!list) topics.set(m.topic, (list = []));
+    list.push({
+      key: m.key,
+      value: Buffer.isBuffer(m.value)
+        ? m.value
+        : Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength),
+      ...(m.headers ? { headers: m.headers } : {}),
+    });
+  }
+  return [...topics].map(([topic, list]) => ({ topic, messages: list }));
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: unknown }).cause;
+    return cause instanceof Error && cause.message !== error.message
+      ? `${error.message}: ${cause.message}`
+      : error.message;
+  }
+  return String(error);
+}
+
+function closedError(): ShadowdiffError {
+  return new ShadowdiffError('ERR_TRANSPORT', 'kafka publisher is closed', { retriable: false });
+}
