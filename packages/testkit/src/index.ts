@@ -4,3 +4,16 @@ export { createTopic, readAll } from './kafka.js';
 export type { ReadMessage } from './kafka.js';
 export { scopedRedis } from './redis.js';
 export type { ScopedRedis } from './redis.js';
+export { pendingStoreContract } from './contracts/pending-store-contract.js';
+export type {
+  PendingStoreContractSettings,
+  PendingStoreHarness,
+} from './contracts/pending-store-contract.js';
+export { orphanSchedulerContract } from './contracts/orphan-scheduler-contract.js';
+export type {
+  OrphanSchedulerContractSettings,
+  OrphanSchedulerHarness,
+} from './contracts/orphan-scheduler-contract.js';
+export { recordBusContract } from './contracts/record-bus-contract.js';
+export type { RecordBusHarness } from './contracts/record-bus-contract.js';
+export { waitFor, sleep } from './contracts/wait-for.js';
