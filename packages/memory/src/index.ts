@@ -7,3 +7,5 @@ export type { MemoryBusOptions } from './memory-bus.js';
 export { MemorySource } from './memory-source.js';
 export type { MemorySourceOptions } from './memory-source.js';
 export { systemClock } from './system-clock.js';
+export { MemorySampleStore } from './sample-store.js';
+export type { MemorySampleStoreOptions } from './sample-store.js';

@@ -1,1 +1,3 @@
 export {};
+export { RedisSampleStore } from './sample-store.js';
+export type { RedisSampleStoreOptions } from './sample-store.js';

@@ -17,3 +17,8 @@ export type {
 export { recordBusContract } from './contracts/record-bus-contract.js';
 export type { RecordBusHarness } from './contracts/record-bus-contract.js';
 export { waitFor, sleep } from './contracts/wait-for.js';
+export { sampleStoreContract } from './contracts/sample-store-contract.js';
+export type {
+  SampleStoreContractSettings,
+  SampleStoreHarness,
+} from './contracts/sample-store-contract.js';

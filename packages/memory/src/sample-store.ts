@@ -1,0 +1,150 @@
+import type { Outcome } from '@shadowdiff/contracts';
+import {
+  RouteStatsBuilder,
+  STATS_HOUR_MS,
+  STATS_MINUTE_MS,
+  bucketStarts,
+  statsBucketMs,
+} from '@shadowdiff/engine';
+import type {
+  Clock,
+  ExamplePair,
+  ExamplesQuery,
+  RouteStats,
+  RouteStatsDelta,
+  RouteSummary,
+  SampleStore,
+  SampleWrite,
+  StatsQuery,
+} from '@shadowdiff/engine';
+import { systemClock } from './system-clock.js';
+
+export interface MemorySampleStoreOptions {
+  /** Example pairs kept per route x kind x path. Default 5 (`worker.examplesPerPath`). */
+  examplesPerKey?: number;
+  /** How long minute buckets are kept. Default 6 h (memory is the single-process demo default). */
+  minuteRetentionMs?: number;
+  /** How long hour buckets are kept. Default 7 days. */
+  hourRetentionMs?: number;
+  /** Time source for retention. Default `Date.now`. */
+  clock?: Clock;
+}
+
+type Bucket = Omit<RouteStatsDelta, 'service' | 'route' | 'minute'>;
+
+const emptyBucket = (): Bucket => ({
+  outcomes: {},
+  late: 0,
+  diffs: [],
+  latency: {},
+  responses: {},
+});
+
+/** Adds a delta into a stored bucket (diffs merged by kind+path+severity). */
+function addInto(bucket: Bucket, delta: RouteStatsDelta): void {
+  for (const [o, n] of Object.entries(delta.outcomes) as [Outcome, number][]) {
+    bucket.outcomes[o] = (bucket.outcomes[o] ?? 0) + n;
+  }
+  bucket.late += delta.late;
+  for (const d of delta.diffs) {
+    const found = bucket.diffs.find(
+      (x) => x.kind === d.kind && x.path === d.path && x.severity === d.severity,
+    );
+    if (found) found.count += d.count;
+    else bucket.diffs.push({ ...d });
+  }
+  for (const [role, sparse] of Object.entries(delta.latency)) {
+    const into = (bucket.latency[role as keyof Bucket['latency']] ??= {});
+    for (const [i, n] of Object.entries(sparse)) into[Number(i)] = (into[Number(i)] ?? 0) + n;
+  }
+  for (const [role, classes] of Object.entries(delta.responses)) {
+    const into = (bucket.responses[role as keyof Bucket['responses']] ??= {});
+    for (const [c, n] of Object.entries(classes)) into[c] = (into[c] ?? 0) + n;
+  }
+}
+
+const routeKey = (service: string, route: string) => JSON.stringify([service, route]);
+
+/**
+ * The embedded {@link SampleStore}: the same minute/hour buckets and newest-N example lists as the
+ * Redis store, in Maps, pruned by age on write.
+ */
+export class MemorySampleStore implements SampleStore {
+  readonly #examplesPerKey: number;
+  readonly #minuteRetentionMs: number;
+  readonly #hourRetentionMs: number;
+  readonly #clock: Clock;
+  /** routeKey -> width -> bucket start -> bucket */
+  readonly #buckets = new Map<string, Map<number, Map<number, Bucket>>>();
+  readonly #routes = new Map<string, RouteSummary>();
+  readonly #examples = new Map<string, ExamplePair[]>();
+
+  constructor(options: MemorySampleStoreOptions = {}) {
+    this.#examplesPerKey = options.examplesPerKey ?? 5;
+    this.#minuteRetentionMs = options.minuteRetentionMs ?? 6 * STATS_HOUR_MS;
+    this.#hourRetentionMs = options.hourRetentionMs ?? 7 * 24 * STATS_HOUR_MS;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  record(write: SampleWrite): Promise<void> {
+    const now = this.#clock.now();
+    for (const delta of write.stats) {
+      const key = routeKey(delta.service, delta.route);
+      let widths = this.#buckets.get(key);
+      if (!widths) this.#buckets.set(key, (widths = new Map()));
+      for (const [width, retention] of [
+        [STATS_MINUTE_MS, this.#minuteRetentionMs],
+        [STATS_HOUR_MS, this.#hourRetentionMs],
+      ] as const) {
+        let byStart = widths.get(width);
+        if (!byStart) widths.set(width, (byStart = new Map()));
+        const start = Math.floor(delta.minute / width) * width;
+        let bucket = byStart.get(start);
+        if (!bucket) byStart.set(start, (bucket = emptyBucket()));
+        addInto(bucket, delta);
+        for (const at of byStart.keys()) if (at + width + retention < now) byStart.delete(at);
+      }
+      const seen = this.#routes.get(key);
+      if (!seen || seen.lastSeen < now) {
+        this.#routes.set(key, { service: delta.service, route: delta.route, lastSeen: now });
+      }
+    }
+    for (const e of write.examples) {
+      const key = JSON.stringify([e.service, e.route, e.kind, e.path]);
+      let list = this.#examples.get(key);
+      if (!list) this.#examples.set(key, (list = []));
+      list.unshift(e.example);
+      if (list.length > this.#examplesPerKey) list.length = this.#examplesPerKey;
+    }
+    return Promise.resolve();
+  }
+
+  routes(options: { since?: number } = {}): Promise<RouteSummary[]> {
+    const since = options.since ?? 0;
+    return Promise.resolve(
+      [...this.#routes.values()]
+        .filter((r) => r.lastSeen >= since)
+        .sort((a, b) => b.lastSeen - a.lastSeen)
+        .map((r) => ({ ...r })),
+    );
+  }
+
+  stats(query: StatsQuery): Promise<RouteStats> {
+    const width = statsBucketMs(query);
+    const builder = new RouteStatsBuilder(query, width);
+    const byStart = this.#buckets.get(routeKey(query.service, query.route))?.get(width);
+    if (byStart) {
+      for (const at of bucketStarts(query.from, query.to, width)) {
+        const bucket = byStart.get(at);
+        if (bucket) builder.add(at, bucket);
+      }
+    }
+    return Promise.resolve(builder.build());
+  }
+
+  examples(query: ExamplesQuery): Promise<ExamplePair[]> {
+    const key = JSON.stringify([query.service, query.route, query.kind, query.path]);
+    const list = this.#examples.get(key) ?? [];
+    return Promise.resolve(list.slice(0, query.limit ?? list.length));
+  }
+}

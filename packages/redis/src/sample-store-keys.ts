@@ -1,0 +1,88 @@
+import type { DiffKind, Outcome, Role, Severity } from '@shadowdiff/contracts';
+import type { RouteStatsDelta, SampleKind } from '@shadowdiff/engine';
+
+/**
+ * Key and field layout of the Redis sample store (documented in the package README):
+ *   {prefix}stats:m:{minuteStart}:{service}:{route}   HASH, one per route per minute
+ *   {prefix}stats:h:{hourStart}:{service}:{route}     HASH, same fields, one per route per hour
+ *   {prefix}routes                                     ZSET of JSON [service, route] -> last seen ms
+ *   {prefix}ex:{service}:{route}:{kind}:{path}        LIST of example JSON, newest first
+ * service, route and path are URI-encoded, so `:` inside them never splits a key.
+ * Hash fields: o:{outcome}, late, d:{kind}:{severity}:{path}, l:{role}:{bucket}, r:{role}:{class}.
+ */
+const enc = encodeURIComponent;
+
+export function routePart(service: string, route: string): string {
+  return `${enc(service)}:${enc(route)}`;
+}
+
+export function statsKey(prefix: string, width: 'm' | 'h', start: number, rk: string): string {
+  return `${prefix}stats:${width}:${start}:${rk}`;
+}
+
+export function exampleKey(
+  prefix: string,
+  service: string,
+  route: string,
+  kind: SampleKind,
+  path: string,
+): string {
+  return `${prefix}ex:${routePart(service, route)}:${kind}:${enc(path)}`;
+}
+
+export function routesKey(prefix: string): string {
+  return `${prefix}routes`;
+}
+
+/** A delta as flat hash increments: field, count, field, count ... */
+export function deltaFields(delta: RouteStatsDelta): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (const [o, n] of Object.entries(delta.outcomes)) if (n) out.push(`o:${o}`, n);
+  if (delta.late) out.push('late', delta.late);
+  for (const d of delta.diffs) out.push(`d:${d.kind}:${d.severity}:${d.path}`, d.count);
+  for (const [role, sparse] of Object.entries(delta.latency)) {
+    for (const [i, n] of Object.entries(sparse)) if (n) out.push(`l:${role}:${i}`, n);
+  }
+  for (const [role, classes] of Object.entries(delta.responses)) {
+    for (const [c, n] of Object.entries(classes)) if (n) out.push(`r:${role}:${c}`, n);
+  }
+  return out;
+}
+
+type Bucket = Omit<RouteStatsDelta, 'service' | 'route' | 'minute'>;
+
+/** Parses a stats hash (HGETALL) back into a bucket; unknown fields are skipped. */
+export function parseFields(hash: Record<string, string>): Bucket {
+  const bucket: Bucket = { outcomes: {}, late: 0, diffs: [], latency: {}, responses: {} };
+  for (const [field, raw] of Object.entries(hash)) {
+    const n = Number(raw);
+    if (!Number.isFinite(n)) continue;
+    if (field === 'late') {
+      bucket.late += n;
+      continue;
+    }
+    const tag = field.slice(0, 2);
+    const rest = field.slice(2);
+    if (tag === 'o:') {
+      bucket.outcomes[rest as Outcome] = n;
+    } else if (tag === 'd:') {
+      const a = rest.indexOf(':');
+      const b = rest.indexOf(':', a + 1);
+      if (a < 0 || b < 0) continue;
+      bucket.diffs.push({
+        kind: rest.slice(0, a) as DiffKind,
+        severity: rest.slice(a + 1, b) as Severity,
+        path: rest.slice(b + 1),
+        count: n,
+      });
+    } else if (tag === 'l:' || tag === 'r:') {
+      const a = rest.indexOf(':');
+      if (a < 0) continue;
+      const role = rest.slice(0, a) as Role;
+      const key = rest.slice(a + 1);
+      if (tag === 'l:') (bucket.latency[role] ??= {})[Number(key)] = n;
+      else (bucket.responses[role] ??= {})[key] = n;
+    }
+  }
+  return bucket;
+}
