@@ -1,0 +1,209 @@
+import { decodeTapRecord } from '@shadowdiff/contracts';
+import type { Role, TapRecord } from '@shadowdiff/contracts';
+import { judge, templateRoute } from '@shadowdiff/engine';
+import type {
+  Clock,
+  CompiledRules,
+  HalfOffer,
+  HalfSet,
+  OrphanScheduler,
+  OutboundMessage,
+  PendingStore,
+  SourceMessage,
+} from '@shadowdiff/engine';
+import type { ShadowMetrics } from '@shadowdiff/telemetry';
+import { dlqMessage } from './dlq.js';
+import type { Judged, VerdictEmitter } from './emitter.js';
+import type { ThrottledLog } from './worker-log.js';
+
+export interface PipelineOptions {
+  /** The worker's configured service: the `service` of DLQ metrics. */
+  service: string;
+  expected: readonly Role[];
+  windowMs: number;
+  dlqTopic: string;
+  rules: CompiledRules;
+  store: PendingStore;
+  scheduler: OrphanScheduler;
+  emitter: VerdictEmitter;
+  metrics: ShadowMetrics;
+  clock: Clock;
+  log: ThrottledLog;
+}
+
+export interface PipelineCounters {
+  records: number;
+  dlq: number;
+  waiting: number;
+  duplicates: number;
+  late: number;
+  paired: number;
+  orphaned: number;
+  unexpectedRole: number;
+}
+
+const NO_RECORDS: ReadonlyMap<string, TapRecord> = new Map();
+
+interface Offered {
+  record: TapRecord;
+  /** Kafka publish time of this half. */
+  publishedAt: number;
+}
+
+/**
+ * consume → align → judge → emit, per batch of TapRecords and per batch of due orphan deadlines.
+ * Each record is decoded once; a pair's other half comes back from the store as bytes and is
+ * decoded only then. Every store call covers the whole batch (one round trip each).
+ */
+export class Pipeline {
+  readonly counters: PipelineCounters = {
+    records: 0,
+    dlq: 0,
+    waiting: 0,
+    duplicates: 0,
+    late: 0,
+    paired: 0,
+    orphaned: 0,
+    unexpectedRole: 0,
+  };
+
+  constructor(private readonly o: PipelineOptions) {}
+
+  /** Handles one batch from the source; resolves once every half's state is durable. */
+  async handleBatch(batch: SourceMessage[]): Promise<void> {
+    const o = this.o;
+    const dlq: OutboundMessage[] = [];
+    const offers: HalfOffer[] = [];
+    const offered: Offered[] = [];
+    const inBatch = new Map<string, TapRecord>();
+    const deadlineAt = o.clock.now() + o.windowMs;
+    for (const message of batch) {
+      this.counters.records++;
+      const decoded = decodeTapRecord(message.value);
+      if (!decoded.ok) {
+        this.counters.dlq++;
+        dlq.push(dlqMessage(o.dlqTopic, message, decoded.error));
+        o.metrics.recordDlq(o.service, decoded.error.code);
+        continue;
+      }
+      const record = decoded.value;
+      if (!o.expected.includes(record.role)) {
+        this.counters.unexpectedRole++;
+        o.log.line(
+          'role',
+          `worker: ignoring a ${record.role} half (expected roles: ${o.expected.join(', ')})`,
+        );
+        continue;
+      }
+      offers.push({
+        traceId: record.traceId,
+        role: record.role,
+        half: message.value!,
+        expected: o.expected,
+        deadlineAt,
+      });
+      offered.push({ record, publishedAt: message.timestamp });
+      inBatch.set(`${record.traceId}\u0000${record.role}`, record);
+    }
+
+    const results = offers.length > 0 ? await o.store.offer(offers) : [];
+    const schedule: { traceId: string; dueAt: number }[] = [];
+    const judged: Judged[] = [];
+    const late: { service: string; route: string }[] = [];
+    const pairedInBatch = new Set<string>();
+    const now = o.clock.now();
+    for (let i = 0; i < results.length; i++) {
+      const result = results[i]!;
+      const { record, publishedAt } = offered[i]!;
+      switch (result.kind) {
+        case 'waiting':
+          this.counters.waiting++;
+          schedule.push({ traceId: record.traceId, dueAt: deadlineAt });
+          break;
+        case 'duplicate':
+          // The first delivery may have crashed before it scheduled: arm the timeout again.
+          this.counters.duplicates++;
+          schedule.push({ traceId: record.traceId, dueAt: deadlineAt });
+          break;
+        case 'late': {
+          this.counters.late++;
+          const route = templateRoute(record.request.method, record.request.url, o.rules);
+          o.metrics.recordLate(record.service, route, record.role);
+          late.push({ service: record.service, route });
+          break;
+        }
+        case 'paired': {
+          // A redelivered half re-offered in the same batch pairs again: judge once.
+          if (pairedInBatch.has(record.traceId)) break;
+          pairedInBatch.add(record.traceId);
+          this.counters.paired++;
+          const records = this.decodeHalves(record.traceId, result.halves, inBatch);
+          const verdict = judge(
+            { traceId: record.traceId, service: record.service, records, expected: o.expected },
+            { rules: o.rules, now },
+          );
+          judged.push({ verdict, halves: result.halves, lagMs: now - publishedAt });
+          break;
+        }
+        default: {
+          const never: never = result;
+          throw new Error(`unexpected offer result ${JSON.stringify(never)}`);
+        }
+      }
+    }
+    await Promise.all([
+      schedule.length > 0 ? o.scheduler.schedule(schedule) : undefined,
+      o.emitter.emit(judged, dlq, late),
+    ]);
+  }
+
+  /** Orphan deadlines that passed: claim each trace and emit an orphan verdict for it. */
+  async handleDue(traceIds: string[]): Promise<void> {
+    const o = this.o;
+    const results = await Promise.all(traceIds.map((id) => o.store.expire(id)));
+    const judged: Judged[] = [];
+    const now = o.clock.now();
+    results.forEach((result, i) => {
+      if (result.kind !== 'orphan') return;
+      const records = this.decodeHalves(traceIds[i]!, result.halves, NO_RECORDS);
+      const any = records.primary ?? records.shadow ?? records.secondary;
+      if (any === undefined) return;
+      this.counters.orphaned++;
+      const verdict = judge(
+        { traceId: traceIds[i]!, service: any.service, records, expected: o.expected },
+        { rules: o.rules, now },
+      );
+      judged.push({ verdict, halves: result.halves, lagMs: undefined });
+    });
+    await o.emitter.emit(judged);
+  }
+
+  /**
+   * Decodes a pair's halves, reusing the record decoded from this batch (the half that completed
+   * the pair, and any partner that arrived in the same batch) instead of parsing its bytes again.
+   */
+  private decodeHalves(
+    traceId: string,
+    halves: HalfSet,
+    inBatch: ReadonlyMap<string, TapRecord>,
+  ): Partial<Record<Role, TapRecord>> {
+    const records: Partial<Record<Role, TapRecord>> = {};
+    for (const [role, bytes] of Object.entries(halves) as [Role, Uint8Array][]) {
+      const known = inBatch.get(`${traceId}\u0000${role}`);
+      if (known) {
+        records[role] = known;
+        continue;
+      }
+      const decoded = decodeTapRecord(bytes);
+      if (decoded.ok) records[role] = decoded.value;
+      else {
+        // Stored halves were decoded once already; a failure here means the store corrupted them.
+        this.o.log.line(
+          'stored',
+          `worker: a stored ${role} half no longer decodes: ${decoded.error.message}`,
+        );
+      }
+    }
+    return records;
+  }
+}

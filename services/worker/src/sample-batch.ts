@@ -1,0 +1,119 @@
+import type { DiffKind, Severity, Verdict } from '@shadowdiff/contracts';
+import { STATS_MINUTE_MS, latencyBucket } from '@shadowdiff/engine';
+import type {
+  ExampleWrite,
+  HalfSet,
+  RouteStatsDelta,
+  SampleKind,
+  SampleWrite,
+} from '@shadowdiff/engine';
+import { statusClass } from '@shadowdiff/telemetry';
+import type { LabelLimiter } from '@shadowdiff/telemetry';
+
+interface DeltaAcc {
+  delta: RouteStatsDelta;
+  diffs: Map<string, { kind: DiffKind; path: string; severity: Severity; count: number }>;
+}
+
+/**
+ * Folds one batch's verdicts into per-route, per-minute increments and the newest examples per
+ * route x path, so the sample store gets one write per batch instead of one per verdict. Routes and
+ * paths go through the same limiter as metrics: the console and the dashboards agree on `other`.
+ */
+export class SampleBatch {
+  private readonly deltas = new Map<string, DeltaAcc>();
+  private readonly examples = new Map<string, ExampleWrite[]>();
+
+  constructor(
+    private readonly limiter: LabelLimiter,
+    private readonly examplesPerPath: number,
+  ) {}
+
+  get empty(): boolean {
+    return this.deltas.size === 0 && this.examples.size === 0;
+  }
+
+  private acc(service: string, route: string, at: number): DeltaAcc {
+    const minute = Math.floor(at / STATS_MINUTE_MS) * STATS_MINUTE_MS;
+    const key = `${minute} ${service} ${route}`;
+    let acc = this.deltas.get(key);
+    if (!acc) {
+      acc = {
+        delta: {
+          service,
+          route,
+          minute,
+          outcomes: {},
+          late: 0,
+          diffs: [],
+          latency: {},
+          responses: {},
+        },
+        diffs: new Map(),
+      };
+      this.deltas.set(key, acc);
+    }
+    return acc;
+  }
+
+  addVerdict(verdict: Verdict, halves: HalfSet): void {
+    const route = this.limiter.route(verdict.route);
+    const { delta, diffs } = this.acc(verdict.service, route, verdict.decidedAt);
+    delta.outcomes[verdict.outcome] = (delta.outcomes[verdict.outcome] ?? 0) + 1;
+    for (const role of verdict.roles) {
+      const ms = verdict.latencyMs[role];
+      if (ms !== undefined) {
+        const hist = (delta.latency[role] ??= {});
+        const b = latencyBucket(ms);
+        hist[b] = (hist[b] ?? 0) + 1;
+      }
+      const classes = (delta.responses[role] ??= {});
+      const c = statusClass(verdict.status[role]);
+      classes[c] = (classes[c] ?? 0) + 1;
+    }
+    const examplePaths = new Set<string>();
+    for (const d of verdict.diffs) {
+      const path = this.limiter.path(route, d.kind, d.path);
+      const key = `${d.kind} ${d.severity} ${path}`;
+      const entry = diffs.get(key);
+      if (entry) entry.count++;
+      else diffs.set(key, { kind: d.kind, path, severity: d.severity, count: 1 });
+      const exampleKey = `${d.kind} ${path}`;
+      if (!examplePaths.has(exampleKey)) {
+        examplePaths.add(exampleKey);
+        this.addExample(verdict, route, d.kind, path, halves);
+      }
+    }
+    if (verdict.outcome === 'orphan' || verdict.outcome === 'error') {
+      this.addExample(verdict, route, 'outcome', verdict.outcome, halves);
+    }
+  }
+
+  addLate(service: string, route: string, at: number): void {
+    this.acc(service, this.limiter.route(route), at).delta.late++;
+  }
+
+  private addExample(
+    verdict: Verdict,
+    route: string,
+    kind: SampleKind,
+    path: string,
+    halves: HalfSet,
+  ): void {
+    const key = `${verdict.service} ${route} ${kind} ${path}`;
+    let list = this.examples.get(key);
+    if (!list) this.examples.set(key, (list = []));
+    list.push({ service: verdict.service, route, kind, path, example: { verdict, halves } });
+    // Only the newest N per key survive in the store anyway: don't ship the rest.
+    if (list.length > this.examplesPerPath) list.shift();
+  }
+
+  build(): SampleWrite {
+    const stats: RouteStatsDelta[] = [];
+    for (const { delta, diffs } of this.deltas.values()) {
+      delta.diffs = [...diffs.values()];
+      stats.push(delta);
+    }
+    return { stats, examples: [...this.examples.values()].flat() };
+  }
+}
