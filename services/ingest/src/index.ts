@@ -1,0 +1,30 @@
+export { goreplayCommand } from './goreplay/goreplay-command.js';
+export { importHarCommand } from './har/import-har-command.js';
+export { GoReplayAdapter } from './goreplay/goreplay-adapter.js';
+export type { GoReplayAdapterOptions, GoReplayStats } from './goreplay/goreplay-adapter.js';
+export { runGoReplayMiddleware } from './goreplay/run-middleware.js';
+export type { MiddlewareStreams } from './goreplay/run-middleware.js';
+export { decodeGoReplayLine, encodeGoReplayLine, GOREPLAY_TYPES } from './goreplay/protocol.js';
+export type { GoReplayMessage, GoReplayType, GoReplayDecode } from './goreplay/protocol.js';
+export { parseHar, HarFormatError } from './har/har-format.js';
+export type { HarEntry } from './har/har-format.js';
+export { pairEntries } from './har/pair-entries.js';
+export type { EntryPair, Pairing, PairedBy } from './har/pair-entries.js';
+export { planHarImport } from './har/plan-har-import.js';
+export type { HarInput, HarImportOptions, HarImportSummary } from './har/plan-har-import.js';
+export { publishRecords } from './har/publish-records.js';
+export type { PublishRecordsOptions } from './har/publish-records.js';
+export { parseHttpRequest, parseHttpResponse } from './http/parse-http-message.js';
+export type {
+  ParsedRequest,
+  ParsedResponse,
+  ParsedBody,
+  HttpParse,
+  HttpParseOptions,
+} from './http/parse-http-message.js';
+export { PublishQueue } from './publish/publish-queue.js';
+export type { PublishQueueOptions, PublishQueueStats } from './publish/publish-queue.js';
+export { toOutbound } from './publish/to-outbound.js';
+export { redactRecord } from './redact-record.js';
+export { createProgressBar, renderProgress } from './progress-bar.js';
+export type { ProgressBar, ProgressStream } from './progress-bar.js';
