@@ -29,9 +29,28 @@ export const mirrorPolicySchema = z
 
 export const tapConfigSchema = z
   .object({
+    /**
+     * `sidecar`: a reverse proxy in front of one service (`upstream`), recording it as `role`.
+     * `mirror`: forwards to `primary`, mirrors eligible requests to `shadow`, records both.
+     * Default `sidecar`.
+     */
     mode: z.enum(['sidecar', 'mirror']).default('sidecar'),
+    /** Sidecar mode: the role recorded for the fronted service. Default `primary`. */
     role: z.enum(ROLES).default('primary'),
+    /** Where clients connect. Default 127.0.0.1:8080. */
     listen: listenSchema.default('127.0.0.1:8080'),
+    /**
+     * Health (`/healthz`) and readiness (`/readyz`) endpoints, on their own port so no proxied
+     * path is shadowed. Default 127.0.0.1:8081.
+     */
+    adminListen: listenSchema.default('127.0.0.1:8081'),
+    /**
+     * Idle timeout on the upstream (primary) socket; the client then gets 504 and the record says
+     * `timeout`. Default 60000 ms.
+     */
+    upstreamTimeoutMs: z.number().int().positive().default(60_000),
+    /** On shutdown, how long in-flight requests and the record buffer get to finish. Default 5000 ms. */
+    shutdownGraceMs: z.number().int().nonnegative().default(5_000),
     /** Sidecar mode: the one service this tap fronts. */
     upstream: z.string().url().optional(),
     /** Mirror mode: the service whose answers clients get. */
@@ -52,7 +71,10 @@ export const tapConfigSchema = z
       .object({
         /** Added to the default list (authorization, cookie, set-cookie, proxy-authorization). */
         headers: z.array(z.string().toLowerCase()).default([]),
-        /** JSON pointers (with `*`) redacted in request and response bodies. */
+        /**
+         * JSON pointers (with `*`) redacted in request and response JSON bodies. Default none. A body
+         * that must be redacted but cannot be parsed (truncated, not JSON) is left out of the record.
+         */
         jsonPaths: z.array(z.string()).default([]),
         /** Env var holding the per-deployment HMAC key. Default SHADOWDIFF_REDACT_KEY. */
         keyEnv: z.string().default('SHADOWDIFF_REDACT_KEY'),
@@ -61,8 +83,9 @@ export const tapConfigSchema = z
       .default({}),
     buffer: z
       .object({
-        /** Records held while Kafka is slow; beyond this they are dropped and counted. */
+        /** Records held while Kafka is slow; beyond this they are dropped and counted. Default 10000. */
         maxRecords: z.number().int().positive().default(10_000),
+        /** Encoded bytes held while Kafka is slow; beyond this records are dropped. Default 64 MiB. */
         maxBytes: z
           .number()
           .int()
@@ -70,6 +93,8 @@ export const tapConfigSchema = z
           .default(64 * 1_048_576),
         /** Producer linger before a batch is sent. Default 5 ms. */
         lingerMs: z.number().int().nonnegative().default(5),
+        /** Most records handed to the publisher in one batch. Default 500. */
+        maxBatchRecords: z.number().int().positive().default(500),
       })
       .strict()
       .default({}),

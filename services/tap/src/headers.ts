@@ -1,0 +1,77 @@
+import type { Headers } from '@shadowdiff/contracts';
+
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection, not the message: a proxy must not
+ * forward them. Node frames each side itself (keep-alive, chunking), so they are rebuilt per hop.
+ */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/** Connection-management noise that differs between servers for no reason a diff cares about. */
+const NOT_RECORDED = new Set(['connection', 'keep-alive', 'proxy-connection']);
+
+/** Names a `Connection` header lists are hop-by-hop too; usually there are none beyond keep-alive. */
+function connectionTokens(raw: readonly string[]): Set<string> | undefined {
+  let tokens: Set<string> | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    if ((raw[i] as string).toLowerCase() !== 'connection') continue;
+    for (const t of (raw[i + 1] as string).split(',')) {
+      const name = t.trim().toLowerCase();
+      if (name !== '' && name !== 'keep-alive' && name !== 'close')
+        (tokens ??= new Set()).add(name);
+    }
+  }
+  return tokens;
+}
+
+/**
+ * The end-to-end headers of a message, in their original case, order and repetition (node's
+ * rawHeaders layout: name, value, name, value, ...), with `extra` pairs appended.
+ *
+ * `keepTransferEncoding` is for responses to HTTP/1.1 clients: node then frames the body exactly as
+ * the header says (chunked stays chunked, at its original position in the header list, and a
+ * `gzip, chunked` transfer coding is not lost), instead of re-deciding and appending its own.
+ */
+export function forwardHeaders(
+  raw: readonly string[],
+  extra?: readonly string[],
+  keepTransferEncoding = false,
+): string[] {
+  const listed = connectionTokens(raw);
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || listed?.has(lower) === true) {
+      if (!(keepTransferEncoding && lower === 'transfer-encoding')) continue;
+    }
+    out.push(name, raw[i + 1] as string);
+  }
+  if (extra) for (const v of extra) out.push(v);
+  return out;
+}
+
+/**
+ * Headers as a TapRecord carries them: lower-case names, repeated headers joined with ", "
+ * (set-cookie with "\n", since cookie attributes contain commas). Connection management is left
+ * out; everything else is kept as the wire had it, before redaction.
+ */
+export function recordHeaders(raw: readonly string[]): Headers {
+  // Null prototype: a header named `__proto__` must be data, not a prototype switch.
+  const out = Object.create(null) as Headers;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    if (NOT_RECORDED.has(name)) continue;
+    const value = raw[i + 1] as string;
+    const existing = out[name];
+    out[name] =
+      existing === undefined ? value : `${existing}${name === 'set-cookie' ? '\n' : ', '}${value}`;
+  }
+  return out;
+}

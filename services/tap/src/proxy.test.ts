@@ -1,0 +1,323 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import * as http from 'node:http';
+import { connect } from 'node:net';
+import type { Socket } from 'node:net';
+import { ConfigError, decodeTapRecord } from '@shadowdiff/contracts';
+import type { TapRecord } from '@shadowdiff/contracts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTap } from './start-tap.js';
+import type { TapHandle } from './start-tap.js';
+import {
+  MemoryPublisher,
+  deadPort,
+  endToEnd,
+  fetchRaw,
+  metricsHarness,
+  startServer,
+  tapConfig,
+} from './test-harness.js';
+import type { MetricsHarness, TestServer } from './test-harness.js';
+
+const JSON_BODY = Buffer.from(
+  JSON.stringify({ id: 42, items: Array.from({ length: 40 }, (_, i) => ({ i })) }),
+);
+
+/** Deterministic answers (no Date header) so direct and tapped responses compare exactly. */
+function upstreamHandler(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void {
+  res.sendDate = false;
+  const path = (req.url ?? '/').split('?')[0];
+  if (path === '/fixed') {
+    res.writeHead(200, 'Fine', [
+      'Content-Type',
+      'application/json',
+      'X-Multi',
+      'a',
+      'x-multi',
+      'b',
+      'Set-Cookie',
+      'sid=1; Path=/',
+      'Content-Length',
+      String(JSON_BODY.length),
+    ]);
+    res.end(JSON_BODY);
+  } else if (path === '/chunked') {
+    res.writeHead(201, [
+      'Content-Type',
+      'text/plain',
+      'Trailer',
+      'X-Sum',
+      'Transfer-Encoding',
+      'chunked',
+    ]);
+    res.write('first,');
+    setTimeout(() => {
+      res.write('second,');
+      res.addTrailers({ 'X-Sum': 'abc' });
+      res.end('third');
+    }, 5);
+  } else if (path === '/gzip') {
+    const gz = gzipSync(JSON_BODY);
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+      'content-length': gz.length,
+    });
+    res.end(gz);
+  } else if (path === '/echo') {
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    res.end(body);
+  } else if (path === '/slow') {
+    setTimeout(() => res.end('late'), 500);
+  } else {
+    res.writeHead(404).end();
+  }
+}
+
+let cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  const steps = cleanup.reverse();
+  cleanup = [];
+  for (const c of steps) await c();
+});
+
+async function sidecar(
+  upstream: string,
+  tap: Record<string, unknown> = {},
+): Promise<{
+  tap: TapHandle;
+  publisher: MemoryPublisher;
+  metrics: MetricsHarness;
+  records: () => TapRecord[];
+}> {
+  const publisher = new MemoryPublisher();
+  const metrics = metricsHarness();
+  const handle = await startTap({
+    config: tapConfig({ mode: 'sidecar', upstream, buffer: { lingerMs: 1 }, ...tap }),
+    publisher,
+    meter: metrics.meter,
+    redactKey: Buffer.from('k'),
+    log: () => {},
+  });
+  cleanup.push(async () => {
+    await handle.close();
+    await metrics.shutdown();
+  });
+  const records = (): TapRecord[] =>
+    publisher.messages.map((m) => {
+      const d = decodeTapRecord(m.value);
+      if (!d.ok) throw d.error;
+      return d.value;
+    });
+  return { tap: handle, publisher, metrics, records };
+}
+
+async function upstream(): Promise<TestServer> {
+  const server = await startServer(upstreamHandler);
+  cleanup.push(() => server.close());
+  return server;
+}
+
+describe('sidecar proxy', () => {
+  it('passes status, headers, bytes, chunking and trailers through unchanged', async () => {
+    const up = await upstream();
+    const { tap, records } = await sidecar(up.url);
+    for (const path of ['/fixed', '/chunked', '/gzip']) {
+      const direct = await fetchRaw(up.url + path);
+      const tapped = await fetchRaw(tap.url + path);
+      expect(tapped.status).toBe(direct.status);
+      expect(tapped.statusMessage).toBe(direct.statusMessage);
+      expect(endToEnd(tapped.rawHeaders)).toEqual(endToEnd(direct.rawHeaders));
+      expect(tapped.rawTrailers).toEqual(direct.rawTrailers);
+      expect(tapped.sha256).toBe(direct.sha256);
+    }
+    await expect.poll(() => records().length).toBe(3);
+    const [fixed, chunked, gzip] = records();
+    expect(fixed?.response?.status).toBe(200);
+    expect(fixed?.response?.headers['x-multi']).toBe('a, b');
+    expect(Buffer.from(fixed?.response?.body ?? []).equals(JSON_BODY)).toBe(true);
+    expect(Buffer.from(chunked?.response?.body ?? []).toString()).toBe('first,second,third');
+    expect(gzip?.response?.contentEncoding).toBe('gzip');
+    expect(gunzipSync(gzip?.response?.body ?? new Uint8Array()).equals(JSON_BODY)).toBe(true);
+    expect(fixed?.role).toBe('primary');
+    expect(fixed?.meta).toMatchObject({ mode: 'sidecar', traceSource: 'generated' });
+  });
+
+  it('keeps client connections alive across requests', async () => {
+    const up = await upstream();
+    const { tap } = await sidecar(up.url);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    cleanup.push(async () => agent.destroy());
+    await fetchRaw(`${tap.url}/fixed`, { agent });
+    const second = await fetchRaw(`${tap.url}/fixed`, { agent });
+    expect(second.reusedSocket).toBe(true);
+  });
+
+  it('streams request bodies (chunked included) to the upstream and records them', async () => {
+    const up = await upstream();
+    const { tap, records } = await sidecar(up.url, { mirror: { methods: ['POST'] } });
+    const body = Buffer.alloc(200_000, 7);
+    const res = await new Promise<Buffer>((resolve, reject) => {
+      const req = http.request(`${tap.url}/echo`, { method: 'POST', agent: false });
+      req.on('response', (r) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => resolve(Buffer.concat(chunks)));
+      });
+      req.on('error', reject);
+      req.write(body.subarray(0, 100_000));
+      setTimeout(() => req.end(body.subarray(100_000)), 5);
+    });
+    expect(res.equals(body)).toBe(true);
+    await expect.poll(() => records().length).toBe(1);
+    expect(records()[0]?.request.bodySize).toBe(200_000);
+    expect(Buffer.from(records()[0]?.request.body ?? []).equals(body)).toBe(true);
+  });
+
+  it('answers 502 for a refused upstream and 504 on timeout, and records the failure kind', async () => {
+    const refused = await sidecar(`http://127.0.0.1:${await deadPort()}`);
+    const r1 = await fetchRaw(`${refused.tap.url}/x`);
+    expect(r1.status).toBe(502);
+    await expect.poll(() => refused.records()[0]?.error?.kind).toBe('refused');
+    expect(
+      await refused.metrics.value('shadow.tap.upstream.errors', {
+        role: 'primary',
+        kind: 'refused',
+      }),
+    ).toBe(1);
+
+    const up = await upstream();
+    const slow = await sidecar(up.url, { upstreamTimeoutMs: 50 });
+    const r2 = await fetchRaw(`${slow.tap.url}/slow`);
+    expect(r2.status).toBe(504);
+    await expect.poll(() => slow.records()[0]?.error?.kind).toBe('timeout');
+  });
+
+  it('records nothing for a request the client abandoned', async () => {
+    const up = await upstream();
+    const { tap, records, metrics } = await sidecar(up.url);
+    await new Promise<void>((resolve) => {
+      const req = http.request(`${tap.url}/slow`, { agent: false });
+      req.on('error', () => resolve());
+      req.end();
+      setTimeout(() => req.destroy(), 50);
+    });
+    await expect
+      .poll(() => metrics.value('shadow.tap.mirror.skipped', { reason: 'client_aborted' }))
+      .toBe(1);
+    await fetchRaw(`${tap.url}/fixed`);
+    await expect.poll(() => records().length).toBe(1);
+    expect(records()[0]?.request.url).toBe('/fixed');
+  });
+
+  it('applies the recording policy in sidecar mode (methods, sampling) like a mirror would', async () => {
+    const up = await upstream();
+    const { tap, records, metrics } = await sidecar(up.url);
+    const post = await fetchRaw(`${tap.url}/echo`, { method: 'POST', body: 'x' });
+    expect(post.body.toString()).toBe('x');
+    await fetchRaw(`${tap.url}/fixed`);
+    await expect.poll(() => records().length).toBe(1);
+    expect(records()[0]?.request.method).toBe('GET');
+    expect(await metrics.value('shadow.tap.mirror.skipped', { reason: 'method' })).toBe(1);
+  });
+});
+
+describe('upgrade and CONNECT passthrough', () => {
+  async function rawExchange(port: number, request: string, then?: string): Promise<string> {
+    const socket: Socket = connect(port, '127.0.0.1');
+    let got = '';
+    socket.on('data', (d: Buffer) => {
+      got += d.toString('latin1');
+      if (then !== undefined && got.includes('\r\n\r\n')) {
+        socket.write(then);
+        then = undefined;
+      }
+    });
+    socket.write(request);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    socket.destroy();
+    return got;
+  }
+
+  it('tunnels a websocket-style upgrade and CONNECT to the upstream without records', async () => {
+    const server = http.createServer((_req, res) => res.end('plain'));
+    server.on('upgrade', (_req, socket: Socket) => {
+      socket.write(
+        'HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n',
+      );
+      socket.on('data', (d: Buffer) => socket.write(`echo:${d.toString()}`));
+      socket.on('end', () => socket.end());
+    });
+    server.on('connect', (_req, socket: Socket) => {
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      socket.on('data', (d: Buffer) => socket.write(`tunnel:${d.toString()}`));
+      socket.on('end', () => socket.end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanup.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
+    const port = (server.address() as { port: number }).port;
+    const { tap, records, metrics } = await sidecar(`http://127.0.0.1:${port}`);
+    const tapPort = Number(new URL(tap.url).port);
+
+    const upgraded = await rawExchange(
+      tapPort,
+      'GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n',
+      'hello',
+    );
+    expect(upgraded).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
+    expect(upgraded).toContain('echo:hello');
+
+    const tunnelled = await rawExchange(
+      tapPort,
+      'CONNECT example:443 HTTP/1.1\r\nHost: example:443\r\n\r\n',
+      'ping',
+    );
+    expect(tunnelled).toMatch(/^HTTP\/1\.1 200 Connection Established\r\n/);
+    expect(tunnelled).toContain('tunnel:ping');
+
+    expect(await metrics.value('shadow.tap.passthrough', { kind: 'upgrade' })).toBe(1);
+    expect(await metrics.value('shadow.tap.passthrough', { kind: 'connect' })).toBe(1);
+    expect(records()).toHaveLength(0);
+  });
+});
+
+describe('health, readiness and start-up errors', () => {
+  it('serves /healthz and /readyz, and reports draining during shutdown', async () => {
+    const up = await upstream();
+    const { tap } = await sidecar(up.url);
+    expect((await fetchRaw(`${tap.adminUrl}/healthz`)).status).toBe(200);
+    const ready = await fetchRaw(`${tap.adminUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(JSON.parse(ready.body.toString())).toMatchObject({ status: 'ready', mode: 'sidecar' });
+    // A request in flight holds the drain open long enough to observe it.
+    const pending = fetchRaw(`${tap.url}/slow`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const closing = tap.close();
+    const draining = await fetchRaw(`${tap.adminUrl}/readyz`);
+    expect(draining.status).toBe(503);
+    expect((await pending).body.toString()).toBe('late');
+    await closing;
+  });
+
+  it('names the missing key when the mode lacks its upstreams', async () => {
+    const metrics = metricsHarness();
+    cleanup.push(() => metrics.shutdown());
+    const start = (tap: Record<string, unknown>) =>
+      startTap({
+        config: tapConfig(tap),
+        publisher: new MemoryPublisher(),
+        meter: metrics.meter,
+        log: () => {},
+      });
+    await expect(start({ mode: 'sidecar' })).rejects.toThrow(ConfigError);
+    await expect(start({ mode: 'sidecar' })).rejects.toThrow(/tap\.upstream.*--upstream/);
+    await expect(start({ mode: 'mirror', primary: 'http://127.0.0.1:1' })).rejects.toThrow(
+      /tap\.shadow.*--shadow/,
+    );
+  });
+});

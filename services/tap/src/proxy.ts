@@ -1,0 +1,283 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Role, TapConfig, UpstreamError } from '@shadowdiff/contracts';
+import { BodyCapture } from './body-capture.js';
+import { forwardHeaders } from './headers.js';
+import type { MirrorDecision, RequestFacts, SkipReason } from './mirror-policy.js';
+import type { Captured, Recorder, Side } from './recorder.js';
+import type { CapturedRequest } from '@shadowdiff/contracts';
+import { sendShadow } from './shadow.js';
+import type { ShadowTarget } from './shadow.js';
+import type { TapMetrics } from './tap-metrics.js';
+import { extractTraceId, newTraceparent } from './trace-id.js';
+import type { TraceSource } from './trace-id.js';
+import { UpstreamTimeoutError, upstreamErrorKind } from './upstream-error.js';
+import type { Upstream } from './upstream.js';
+
+export interface ProxyContext {
+  mode: 'sidecar' | 'mirror';
+  /** The role the fronted service is recorded as (`primary` in mirror mode). */
+  role: Role;
+  primary: Upstream;
+  /** Mirror mode only. */
+  shadow: ShadowTarget | undefined;
+  traceOrder: TapConfig['traceHeaders'];
+  decide: (facts: RequestFacts) => MirrorDecision;
+  captureBodyBytes: number;
+  upstreamTimeoutMs: number;
+  recorder: Recorder;
+  metrics: TapMetrics;
+}
+
+/**
+ * The request handler of both modes. The client's exchange with the primary is a plain streaming
+ * proxy: status, headers (minus hop-by-hop), bytes and trailers pass as they come, with back-pressure
+ * end to end; capture only listens alongside (`data` listeners next to `pipe`). Everything the tap
+ * adds — the shadow request, record building, redaction, encoding — happens beside that stream or
+ * after the primary's last byte was handed to the client socket.
+ */
+export function createRequestHandler(
+  ctx: ProxyContext,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const { mode, role, primary, shadow, metrics, recorder } = ctx;
+
+  return (req, res) => {
+    const startedAt = performance.now();
+    const capturedAt = Date.now();
+    // The upstream's Date (or its absence) passes through; node must not add its own.
+    res.sendDate = false;
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+
+    let traceId: string;
+    let traceSource: TraceSource;
+    let extra: string[] | undefined;
+    const found = extractTraceId(req.headers, ctx.traceOrder);
+    if (found !== undefined) {
+      traceId = found.traceId;
+      traceSource = found.source;
+    } else {
+      const fresh = newTraceparent();
+      traceId = fresh.traceId;
+      traceSource = 'generated';
+      // Mirror mode owns the request's identity: both upstreams get the same new traceparent.
+      if (mode === 'mirror') extra = ['traceparent', fresh.traceparent];
+    }
+    if (req.headers.host === undefined) (extra ??= []).push('Host', primary.host);
+
+    const declared = declaredBodyLength(req);
+    const http11 = req.httpVersionMajor === 1 && req.httpVersionMinor >= 1;
+    let recording = false;
+    const decision = ctx.decide({ method, url, traceId, bodyBytes: declared });
+    if (!decision.mirror) {
+      metrics.skipped(decision.reason);
+    } else if (shadow !== undefined && !shadow.tryAcquire()) {
+      metrics.skipped('in_flight_full');
+    } else {
+      recording = true;
+    }
+    const mirroring = recording && shadow !== undefined;
+    const pair = mirroring ? new Pair(recorder) : undefined;
+
+    const headers = forwardHeaders(req.rawHeaders, extra);
+    const upReq = primary.request(method, url, headers);
+    metrics.request(role);
+    upReq.setTimeout(ctx.upstreamTimeoutMs, () => {
+      upReq.destroy(new UpstreamTimeoutError(ctx.upstreamTimeoutMs));
+    });
+
+    // Request body: one capture serves the record and, in mirror mode, the shadow's copy.
+    const mirrorCap = shadow?.maxBodyBytes ?? 0;
+    const reqBody = recording
+      ? new BodyCapture(
+          mirroring ? Math.max(ctx.captureBodyBytes, mirrorCap) : ctx.captureBodyBytes,
+        )
+      : undefined;
+    if (reqBody !== undefined && declared !== 0)
+      req.on('data', (chunk: Buffer) => reqBody.push(chunk));
+
+    let captured: Captured<CapturedRequest> | undefined;
+    const capturedRequest = (): Captured<CapturedRequest> =>
+      (captured ??= recorder.request(method, url, req.rawHeaders, reqBody));
+
+    let done = false;
+    const finishPrimary = (
+      side: Pick<Side, 'response' | 'error'> | undefined,
+      skip?: SkipReason,
+    ): void => {
+      if (done) return;
+      done = true;
+      if (!recording) return;
+      if (side === undefined) {
+        metrics.skipped(skip ?? 'client_aborted');
+        pair?.settle('primary', null);
+        return;
+      }
+      const record: Side = {
+        role,
+        traceId,
+        traceSource,
+        capturedAt,
+        durationMs: performance.now() - startedAt,
+        request: capturedRequest(),
+        ...side,
+      };
+      if (pair) pair.settle('primary', record);
+      else recorder.publish(record);
+    };
+
+    if (mirroring && shadow !== undefined && pair !== undefined) {
+      const shadowHeaders = forwardHeaders(req.rawHeaders, [
+        ...(extra ?? []),
+        shadow.markerHeader,
+        '1',
+      ]);
+      let started = false;
+      const start = (): void => {
+        if (started) return;
+        started = true;
+        if (reqBody !== undefined && reqBody.size > mirrorCap) {
+          shadow.release();
+          metrics.skipped('body_too_large');
+          pair.settle('shadow', null);
+          return;
+        }
+        const body = reqBody !== undefined && reqBody.size > 0 ? reqBody.bytes() : undefined;
+        sendShadow(shadow, method, url, shadowHeaders, body, (result) => {
+          pair.settle(
+            'shadow',
+            result.kind === 'response'
+              ? {
+                  role: 'shadow',
+                  traceId,
+                  traceSource,
+                  capturedAt,
+                  durationMs: performance.now() - startedAt,
+                  request: capturedRequest(),
+                  response: recorder.response(result.status, result.rawHeaders, result.body),
+                }
+              : {
+                  role: 'shadow',
+                  traceId,
+                  traceSource,
+                  capturedAt,
+                  durationMs: performance.now() - startedAt,
+                  request: capturedRequest(),
+                  error: result.error,
+                },
+          );
+        });
+      };
+      if (declared === 0) start();
+      else {
+        req.once('end', start);
+        // A client that goes away mid-body never ends the request: free the slot.
+        req.once('close', () => {
+          if (started) return;
+          started = true;
+          shadow.release();
+          pair.settle('shadow', null);
+        });
+      }
+    }
+
+    upReq.on('response', (upRes) => {
+      res.writeHead(
+        upRes.statusCode ?? 502,
+        upRes.statusMessage,
+        forwardHeaders(upRes.rawHeaders, undefined, http11),
+      );
+      const resBody = recording ? new BodyCapture(ctx.captureBodyBytes) : undefined;
+      if (resBody !== undefined) upRes.on('data', (chunk: Buffer) => resBody.push(chunk));
+      // Registered before pipe so trailers are added before pipe ends the response.
+      upRes.once('end', () => {
+        if (upRes.rawTrailers.length > 0) res.addTrailers(pairs(upRes.rawTrailers));
+        if (resBody !== undefined) {
+          finishPrimary({
+            response: recorder.response(upRes.statusCode ?? 0, upRes.rawHeaders, resBody),
+          });
+        } else {
+          done = true;
+        }
+      });
+      upRes.once('error', (error) => {
+        // The upstream died mid-body: the client must see a broken response, not a short one.
+        const kind = upstreamErrorKind(error);
+        metrics.upstreamError(role, kind);
+        res.destroy(error);
+        finishPrimary(
+          resBody === undefined
+            ? undefined
+            : {
+                response: recorder.response(upRes.statusCode ?? 0, upRes.rawHeaders, resBody),
+                error: { kind, message: error.message },
+              },
+        );
+      });
+      upRes.pipe(res);
+    });
+
+    upReq.on('error', (error) => {
+      if (done) return;
+      const kind = upstreamErrorKind(error);
+      metrics.upstreamError(role, kind);
+      if (!res.headersSent) {
+        const body = `shadowdiff tap: upstream ${kind}: ${error.message}\n`;
+        res.writeHead(kind === 'timeout' ? 504 : 502, {
+          'content-type': 'text/plain; charset=utf-8',
+          'content-length': Buffer.byteLength(body),
+        });
+        res.end(body);
+      } else {
+        res.destroy(error);
+      }
+      const failure: UpstreamError = { kind, message: error.message };
+      finishPrimary({ error: failure });
+    });
+
+    res.once('close', () => {
+      if (res.writableFinished) return;
+      // The client went away first: stop the upstream exchange, record nothing for it.
+      upReq.destroy();
+      finishPrimary(undefined, 'client_aborted');
+    });
+
+    req.pipe(upReq);
+  };
+}
+
+/**
+ * In mirror mode both halves are published together, once both settled: a half whose partner was
+ * abandoned (client gone, mirror body over the cap) would only ever become an orphan.
+ */
+class Pair {
+  private primary: Side | null | undefined;
+  private shadow: Side | null | undefined;
+
+  constructor(private readonly recorder: Recorder) {}
+
+  settle(side: 'primary' | 'shadow', value: Side | null): void {
+    if (side === 'primary') this.primary = value;
+    else this.shadow = value;
+    if (this.primary === undefined || this.shadow === undefined) return;
+    if (this.primary === null || this.shadow === null) return;
+    this.recorder.publish(this.primary);
+    this.recorder.publish(this.shadow);
+  }
+}
+
+/** content-length as a number; 0 for no body; undefined when chunked (unknown until the end). */
+function declaredBodyLength(req: IncomingMessage): number | undefined {
+  const length = req.headers['content-length'];
+  if (length !== undefined) {
+    const n = Number(length);
+    return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+  }
+  return req.headers['transfer-encoding'] === undefined ? 0 : undefined;
+}
+
+function pairs(raw: readonly string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i < raw.length; i += 2) out.push([raw[i] as string, raw[i + 1] as string]);
+  return out;
+}

@@ -1,0 +1,177 @@
+import { ShadowdiffError } from '@shadowdiff/contracts';
+import type { OutboundMessage, RecordPublisher } from '@shadowdiff/engine';
+import { RateLimitedCounterLog } from './rate-limited-log.js';
+import type { DropReason, TapMetrics } from './tap-metrics.js';
+
+export interface RecordBufferOptions {
+  publisher: RecordPublisher;
+  topic: string;
+  /** Records held (queued plus in flight); beyond it new records are dropped. */
+  maxRecords: number;
+  /** Encoded bytes held (queued plus in flight); beyond it new records are dropped. */
+  maxBytes: number;
+  /** Wait this long after the first record of an idle spell before sending, to batch. */
+  lingerMs: number;
+  /** Most records per publish call. */
+  maxBatchRecords: number;
+  metrics: Pick<TapMetrics, 'published' | 'dropped'>;
+  log: (line: string) => void;
+  /** Drop/failure summaries at most this often. Default 10000 ms. */
+  logIntervalMs?: number;
+  /** Backoff after a failed publish, doubling up to the max. Default 100 / 5000 ms. */
+  retryInitialMs?: number;
+  retryMaxMs?: number;
+}
+
+export interface BufferStats {
+  records: number;
+  bytes: number;
+  /** Epoch ms of the last acked publish. */
+  lastPublishedAt: number | undefined;
+  lastError: string | undefined;
+}
+
+/**
+ * The bounded in-memory queue between the proxy and the publisher. `offer` is synchronous and O(1):
+ * the request path never waits for Kafka. One publish is in flight at a time (the idempotent
+ * producer's ordering needs it, and records pile into the next batch meanwhile). A failed batch that
+ * may succeed later is put back at the front and retried with backoff; the budget counts in-flight
+ * records, so retrying never grows memory past it. What does not fit is dropped and counted.
+ */
+export class RecordBuffer {
+  private queue: OutboundMessage[] = [];
+  private bytes = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private sending: Promise<void> | undefined;
+  private backoffMs = 0;
+  private closed = false;
+  private lastPublishedAt: number | undefined;
+  private lastError: string | undefined;
+  private readonly drops: RateLimitedCounterLog<DropReason | 'publish_error'>;
+
+  constructor(private readonly options: RecordBufferOptions) {
+    this.drops = new RateLimitedCounterLog(
+      options.log,
+      (counts, since) => {
+        const parts = [...counts].map(([reason, n]) => `${reason}: ${n}`).join(', ');
+        return (
+          `tap: record delivery trouble in the last ${Math.round(since / 1000)} s (${parts}); ` +
+          `buffer ${this.queue.length} records / ${this.bytes} bytes` +
+          (this.lastError ? `; last error: ${this.lastError}` : '')
+        );
+      },
+      options.logIntervalMs ?? 10_000,
+    );
+  }
+
+  /** Queues one message; false when it was dropped (budget full or buffer closed). */
+  offer(key: string, value: Uint8Array): boolean {
+    const o = this.options;
+    if (this.closed) return this.drop('shutdown', 1);
+    if (this.queue.length >= o.maxRecords || this.bytes + value.byteLength > o.maxBytes) {
+      return this.drop('buffer_full', 1);
+    }
+    this.queue.push({ topic: o.topic, key, value });
+    this.bytes += value.byteLength;
+    if (this.timer === undefined && this.sending === undefined) {
+      this.arm(this.queue.length >= o.maxBatchRecords ? 0 : o.lingerMs);
+    }
+    return true;
+  }
+
+  stats(): BufferStats {
+    return {
+      records: this.queue.length,
+      bytes: this.bytes,
+      lastPublishedAt: this.lastPublishedAt,
+      lastError: this.lastError,
+    };
+  }
+
+  /**
+   * Stops taking records and publishes what is held until `deadline` (epoch ms); what is still
+   * held then is dropped with reason `shutdown`.
+   */
+  async close(deadline: number): Promise<void> {
+    this.closed = true;
+    while (this.queue.length > 0 || this.sending !== undefined) {
+      if (Date.now() >= deadline) break;
+      if (this.sending === undefined) {
+        if (this.timer !== undefined) clearTimeout(this.timer);
+        this.timer = undefined;
+        this.send();
+      }
+      const remaining = Math.max(0, deadline - Date.now());
+      await Promise.race([this.sending, sleep(Math.min(remaining, 50))]);
+      // After a failure, pause like the backoff would, without passing the deadline.
+      if (this.backoffMs > 0 && this.queue.length > 0) {
+        await sleep(Math.min(this.backoffMs, Math.max(0, deadline - Date.now())));
+      }
+    }
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.queue.length > 0) {
+      const left = this.queue.length;
+      this.queue = [];
+      this.bytes = 0;
+      this.drop('shutdown', left);
+    }
+    this.drops.flush();
+  }
+
+  private drop(reason: DropReason, count: number): false {
+    this.options.metrics.dropped(reason, count);
+    this.drops.note(reason, count);
+    return false;
+  }
+
+  private arm(delayMs: number): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.send();
+    }, delayMs);
+  }
+
+  private send(): void {
+    if (this.queue.length === 0 || this.sending !== undefined) return;
+    const o = this.options;
+    const batch = this.queue.splice(0, o.maxBatchRecords);
+    let batchBytes = 0;
+    for (const m of batch) batchBytes += m.value.byteLength;
+    this.sending = o.publisher.publish(batch).then(
+      () => {
+        this.bytes -= batchBytes;
+        this.backoffMs = 0;
+        this.lastPublishedAt = Date.now();
+        o.metrics.published(batch.length);
+        this.sent(0);
+      },
+      (error: unknown) => {
+        this.lastError = error instanceof Error ? error.message : String(error);
+        this.drops.note('publish_error', 1);
+        const retriable = !(error instanceof ShadowdiffError) || error.retriable;
+        if (retriable) {
+          this.queue.unshift(...batch);
+        } else {
+          this.bytes -= batchBytes;
+          this.drop('publish_failed', batch.length);
+        }
+        this.backoffMs = Math.min(
+          o.retryMaxMs ?? 5_000,
+          this.backoffMs === 0 ? (o.retryInitialMs ?? 100) : this.backoffMs * 2,
+        );
+        this.sent(this.backoffMs);
+      },
+    );
+  }
+
+  private sent(delayMs: number): void {
+    this.sending = undefined;
+    // Records that arrived during the round trip have lingered already: send them right away.
+    if (this.queue.length > 0 && !this.closed && this.timer === undefined) this.arm(delayMs);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,151 @@
+import { TAP_RECORD_VERSION, encodeTapRecord } from '@shadowdiff/contracts';
+import type {
+  CapturedRequest,
+  CapturedResponse,
+  Role,
+  TapRecord,
+  UpstreamError,
+} from '@shadowdiff/contracts';
+import type { BodyCapture } from './body-capture.js';
+import { recordHeaders } from './headers.js';
+import type { RecordBuffer } from './record-buffer.js';
+import type { BodyPart, Redactor } from './redaction.js';
+
+export interface RecorderOptions {
+  service: string;
+  tapId: string;
+  mode: 'sidecar' | 'mirror';
+  captureBodyBytes: number;
+  redactor: Redactor;
+  buffer: RecordBuffer;
+}
+
+/** A captured request or response, with what body redaction did to it (if anything). */
+export interface Captured<T> {
+  value: T;
+  bodyRedaction?: 'redacted' | 'withheld';
+}
+
+/** One side of an exchange, ready to become a TapRecord. */
+export interface Side {
+  role: Role;
+  traceId: string;
+  traceSource: string;
+  capturedAt: number;
+  durationMs: number;
+  request: Captured<CapturedRequest>;
+  response?: Captured<CapturedResponse>;
+  error?: UpstreamError;
+}
+
+/**
+ * Turns captured exchanges into redacted, encoded records and hands them to the buffer. Nothing
+ * leaves this class unredacted: headers and bodies are redacted while the record is built.
+ */
+export class Recorder {
+  private readonly metaBySource = new Map<string, Record<string, string>>();
+
+  constructor(private readonly options: RecorderOptions) {}
+
+  request(
+    method: string,
+    url: string,
+    rawHeaders: readonly string[],
+    body: BodyCapture | undefined,
+  ): Captured<CapturedRequest> {
+    const headers = recordHeaders(rawHeaders);
+    this.options.redactor.headers(headers);
+    const { part, bodyRedaction } = this.body(body, headers);
+    return {
+      value: { method, url, headers, ...part },
+      ...(bodyRedaction ? { bodyRedaction } : {}),
+    };
+  }
+
+  response(
+    status: number,
+    rawHeaders: readonly string[],
+    body: BodyCapture,
+  ): Captured<CapturedResponse> {
+    const headers = recordHeaders(rawHeaders);
+    this.options.redactor.headers(headers);
+    const { part, bodyRedaction } = this.body(body, headers);
+    return { value: { status, headers, ...part }, ...(bodyRedaction ? { bodyRedaction } : {}) };
+  }
+
+  /** Encodes and queues a record; false when the buffer dropped it (counted there). */
+  publish(side: Side): boolean {
+    const o = this.options;
+    const record: TapRecord = {
+      v: TAP_RECORD_VERSION,
+      traceId: side.traceId,
+      role: side.role,
+      service: o.service,
+      tapId: o.tapId,
+      capturedAt: side.capturedAt,
+      durationMs: side.durationMs,
+      request: side.request.value,
+      meta: this.meta(side),
+    };
+    if (side.response) record.response = side.response.value;
+    if (side.error) record.error = side.error;
+    return o.buffer.offer(side.traceId, encodeTapRecord(record));
+  }
+
+  private body(
+    capture: BodyCapture | undefined,
+    headers: Record<string, string>,
+  ): { part: BodyPart; bodyRedaction?: 'redacted' | 'withheld' } {
+    const contentEncoding = headers['content-encoding'];
+    if (capture === undefined || capture.size === 0) {
+      return { part: withEncoding(EMPTY, 0, false, contentEncoding) };
+    }
+    const cap = this.options.captureBodyBytes;
+    const bytes = capture.bytes();
+    const part = withEncoding(
+      bytes.byteLength > cap ? bytes.subarray(0, cap) : bytes,
+      capture.size,
+      capture.size > cap,
+      contentEncoding,
+    );
+    const redactor = this.options.redactor;
+    if (!redactor.hasBodyRules) return { part };
+    const redacted = redactor.body(part, headers['content-type']);
+    return redacted.outcome === 'none'
+      ? { part }
+      : { part: redacted.part, bodyRedaction: redacted.outcome };
+  }
+
+  private meta(side: Side): Record<string, string> {
+    const reqNote = side.request.bodyRedaction;
+    const resNote = side.response?.bodyRedaction;
+    if (reqNote === undefined && resNote === undefined) {
+      // Shared, never mutated: one object per trace source instead of one per record.
+      let meta = this.metaBySource.get(side.traceSource);
+      if (!meta) {
+        meta = { mode: this.options.mode, traceSource: side.traceSource };
+        this.metaBySource.set(side.traceSource, meta);
+      }
+      return meta;
+    }
+    return {
+      mode: this.options.mode,
+      traceSource: side.traceSource,
+      ...(reqNote !== undefined ? { requestBodyRedaction: reqNote } : {}),
+      ...(resNote !== undefined ? { responseBodyRedaction: resNote } : {}),
+    };
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+function withEncoding(
+  body: Uint8Array,
+  bodySize: number,
+  bodyTruncated: boolean,
+  contentEncoding: string | undefined,
+): BodyPart {
+  return contentEncoding === undefined
+    ? { body, bodySize, bodyTruncated }
+    : { body, bodySize, bodyTruncated, contentEncoding };
+}

@@ -1,0 +1,228 @@
+import { randomBytes } from 'node:crypto';
+import * as http from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Meter } from '@opentelemetry/api';
+import type { ShadowdiffConfig } from '@shadowdiff/contracts';
+import type { RecordPublisher } from '@shadowdiff/engine';
+import { createAdminServer } from './admin-server.js';
+import { compileMirrorPolicy } from './mirror-policy.js';
+import { createTunnelHandler } from './passthrough.js';
+import { createRequestHandler } from './proxy.js';
+import { RecordBuffer } from './record-buffer.js';
+import type { BufferStats } from './record-buffer.js';
+import { Recorder } from './recorder.js';
+import { createRedactor } from './redaction.js';
+import { defaultTapId, parseListen, resolveUpstreams } from './settings.js';
+import { ShadowTarget } from './shadow.js';
+import { createTapMetrics } from './tap-metrics.js';
+import { createUpstream } from './upstream.js';
+
+export interface StartTapOptions {
+  /** The validated shared config; the tap reads `tap`, `service` and `kafka.topics.taps`. */
+  config: ShadowdiffConfig;
+  /** Where records go: the Kafka publisher in a fleet, an in-memory one when embedded. */
+  publisher: RecordPublisher;
+  /** OTel meter for the tap's own metrics (`shadow.tap.*`). */
+  meter: Meter;
+  /**
+   * Per-deployment HMAC key for redaction. Default: the env var named by `tap.redact.keyEnv`; when
+   * that is unset too, a random key for this process (fine for one mirror tap, wrong for a pair of
+   * sidecars, whose tokens would then differ — a warning says so).
+   */
+  redactKey?: Uint8Array;
+  /** Environment to read the key from. Default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Operational log lines (start-up facts, rate-limited delivery trouble). Default stderr. */
+  log?: (line: string) => void;
+  /** Extra facts for `/readyz`, e.g. the Kafka publisher's connection state. */
+  publisherStatus?: () => Record<string, unknown>;
+}
+
+export interface TapStats {
+  buffer: BufferStats;
+  shadowInFlight: number;
+  activeRequests: number;
+}
+
+export interface TapHandle {
+  /** `http://host:port` clients call. */
+  url: string;
+  /** `http://host:port` of `/healthz` and `/readyz`. */
+  adminUrl: string;
+  stats(): TapStats;
+  /**
+   * Graceful stop: readiness goes 503, no new connections, in-flight requests and shadow requests
+   * get `tap.shutdownGraceMs` to finish, then the buffer gets as long again to publish what it
+   * holds (the rest is dropped and counted). Does not close the publisher: its owner does.
+   */
+  close(): Promise<void>;
+}
+
+/** Starts the tap in the mode its config says. Resolves once both listeners are bound. */
+export async function startTap(options: StartTapOptions): Promise<TapHandle> {
+  const { config, publisher, meter } = options;
+  const tap = config.tap;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const upstreams = resolveUpstreams(config);
+  const metrics = createTapMetrics(meter, config.service);
+
+  let key = options.redactKey;
+  if (key === undefined) {
+    const fromEnv = (options.env ?? process.env)[tap.redact.keyEnv];
+    if (fromEnv !== undefined && fromEnv !== '') {
+      key = Buffer.from(fromEnv, 'utf8');
+    } else {
+      key = randomBytes(32);
+      log(
+        `tap: ${tap.redact.keyEnv} is not set; redaction uses a random key for this process. ` +
+          'Taps whose records pair up (two sidecars) need the same key: set it to a shared secret.',
+      );
+    }
+  }
+  const redactor = createRedactor({
+    key,
+    headers: tap.redact.headers,
+    jsonPaths: tap.redact.jsonPaths,
+  });
+  const buffer = new RecordBuffer({
+    publisher,
+    topic: config.kafka.topics.taps,
+    maxRecords: tap.buffer.maxRecords,
+    maxBytes: tap.buffer.maxBytes,
+    lingerMs: tap.buffer.lingerMs,
+    maxBatchRecords: tap.buffer.maxBatchRecords,
+    metrics,
+    log,
+  });
+  metrics.observeBuffer(() => buffer.stats());
+  const recorder = new Recorder({
+    service: config.service,
+    tapId: tap.tapId ?? defaultTapId(),
+    mode: upstreams.mode,
+    captureBodyBytes: tap.captureBodyBytes,
+    redactor,
+    buffer,
+  });
+
+  const primary = createUpstream(upstreams.primary);
+  const shadow =
+    upstreams.shadow === undefined
+      ? undefined
+      : new ShadowTarget(
+          // The in-flight bound caps the shadow's sockets too: the agent never queues.
+          createUpstream(upstreams.shadow, { maxSockets: tap.mirror.maxInFlight }),
+          {
+            timeoutMs: tap.mirror.timeoutMs,
+            maxInFlight: tap.mirror.maxInFlight,
+            maxBodyBytes: tap.mirror.maxBodyBytes,
+            markerHeader: tap.mirror.markerHeader,
+            captureBodyBytes: tap.captureBodyBytes,
+            metrics,
+          },
+        );
+
+  const handler = createRequestHandler({
+    mode: upstreams.mode,
+    role: upstreams.mode === 'mirror' ? 'primary' : tap.role,
+    primary,
+    shadow,
+    traceOrder: tap.traceHeaders,
+    decide: compileMirrorPolicy(tap.mirror),
+    captureBodyBytes: tap.captureBodyBytes,
+    upstreamTimeoutMs: tap.upstreamTimeoutMs,
+    recorder,
+    metrics,
+  });
+
+  let activeRequests = 0;
+  const server = http.createServer((req, res) => {
+    activeRequests += 1;
+    res.once('close', () => {
+      activeRequests -= 1;
+    });
+    handler(req, res);
+  });
+  server.on('upgrade', createTunnelHandler(primary, 'upgrade', metrics));
+  server.on('connect', createTunnelHandler(primary, 'connect', metrics));
+  // Tunnels are not tracked by the http server's connection lists: close them on shutdown.
+  const tunnels = new Set<Socket>();
+  for (const event of ['upgrade', 'connect'] as const) {
+    server.on(event, (_req, socket: Socket) => {
+      tunnels.add(socket);
+      socket.once('close', () => tunnels.delete(socket));
+    });
+  }
+
+  let draining = false;
+  const stats = (): TapStats => ({
+    buffer: buffer.stats(),
+    shadowInFlight: shadow?.active ?? 0,
+    activeRequests,
+  });
+  const admin = createAdminServer({
+    ready: () => !draining,
+    describe: () => ({
+      mode: upstreams.mode,
+      ...stats(),
+      ...(options.publisherStatus ? { publisher: options.publisherStatus() } : {}),
+    }),
+  });
+
+  const url = await listen(server, tap.listen);
+  let adminUrl: string;
+  try {
+    adminUrl = await listen(admin, tap.adminListen);
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+  log(
+    `tap: ${upstreams.mode} mode on ${url} -> ${upstreams.primary}` +
+      (upstreams.shadow ? ` (mirror to ${upstreams.shadow})` : ` as ${tap.role}`) +
+      `; health ${adminUrl}/healthz; records to ${config.kafka.topics.taps}`,
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = async (): Promise<void> => {
+    draining = true;
+    const deadline = Date.now() + tap.shutdownGraceMs;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await until(() => activeRequests === 0 && (shadow?.active ?? 0) === 0, deadline);
+    server.closeAllConnections();
+    for (const socket of tunnels) socket.destroy();
+    await closed;
+    await buffer.close(Date.now() + tap.shutdownGraceMs);
+    primary.close();
+    shadow?.upstream.close();
+    await new Promise<void>((resolve) => admin.close(() => resolve()));
+  };
+
+  return {
+    url,
+    adminUrl,
+    stats,
+    close: () => (closing ??= close()),
+  };
+}
+
+function listen(server: Server, address: string | number): Promise<string> {
+  const { host, port } = parseListen(address);
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error): void => reject(error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      const bound = server.address() as AddressInfo;
+      const shown = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+      resolve(`http://${shown}:${bound.port}`);
+    });
+  });
+}
+
+async function until(done: () => boolean, deadline: number): Promise<void> {
+  while (!done() && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

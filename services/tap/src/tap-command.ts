@@ -1,0 +1,129 @@
+import type { Command, OptionValues } from '@shadowdiff/contracts';
+import { ShadowdiffError } from '@shadowdiff/contracts';
+import { createKafkaPublisher } from '@shadowdiff/kafka';
+import { startTap } from './start-tap.js';
+
+function str(values: OptionValues, name: string): string | undefined {
+  const v = values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function num(values: OptionValues, name: string): number | undefined {
+  const v = str(values, name);
+  // Left to the schema to reject (NaN), so the error names the config key.
+  return v === undefined ? undefined : Number(v);
+}
+
+/** `shadowdiff tap`: the HTTP tap in sidecar or mirror mode, publishing records to Kafka. */
+export const tapCommand: Command = {
+  name: 'tap',
+  summary: 'Run the HTTP tap: a sidecar in front of one service, or a mirror to primary + shadow',
+  usage: [
+    '[options]',
+    '',
+    'Examples:',
+    '  shadowdiff tap --role primary --upstream http://127.0.0.1:9000 --listen :8080',
+    '  shadowdiff tap --primary http://127.0.0.1:9000 --shadow http://127.0.0.1:9001 --percent 10',
+    '',
+    'Flags override the config file (tap.* keys). Records go to kafka.topics.taps; the tap serves',
+    'traffic even while Kafka is unreachable (records are buffered, then dropped and counted).',
+    'Upgrade (websocket) and CONNECT requests are tunnelled to the primary without capture.',
+  ].join('\n'),
+  options: {
+    mode: {
+      type: 'string',
+      description:
+        'sidecar | mirror (default: mirror when --primary/--shadow given, else tap.mode)',
+    },
+    role: {
+      type: 'string',
+      description: 'sidecar: primary | shadow | secondary (default tap.role, primary)',
+    },
+    upstream: {
+      type: 'string',
+      description: 'sidecar: URL of the service this tap fronts (tap.upstream)',
+    },
+    primary: { type: 'string', description: 'mirror: URL whose answers clients get (tap.primary)' },
+    shadow: { type: 'string', description: 'mirror: URL of the service under test (tap.shadow)' },
+    listen: {
+      type: 'string',
+      short: 'l',
+      description: 'host:port for clients (default tap.listen, 127.0.0.1:8080)',
+    },
+    'admin-listen': {
+      type: 'string',
+      description: 'host:port for /healthz and /readyz (default 127.0.0.1:8081)',
+    },
+    percent: {
+      type: 'string',
+      description: 'percent of requests mirrored/recorded, by trace-id hash (default 100)',
+    },
+    service: {
+      type: 'string',
+      description: 'service name on records and metrics (default config service)',
+    },
+    'tap-id': { type: 'string', description: 'this tap in records (default hostname:pid)' },
+  },
+  overrides(values) {
+    const primary = str(values, 'primary');
+    const shadow = str(values, 'shadow');
+    const mode =
+      str(values, 'mode') ?? (primary !== undefined || shadow !== undefined ? 'mirror' : undefined);
+    const percent = num(values, 'percent');
+    const service = str(values, 'service');
+    return {
+      ...(service !== undefined ? { service } : {}),
+      tap: {
+        mode,
+        role: str(values, 'role'),
+        upstream: str(values, 'upstream'),
+        primary,
+        shadow,
+        listen: str(values, 'listen'),
+        adminListen: str(values, 'admin-listen'),
+        tapId: str(values, 'tap-id'),
+        ...(percent !== undefined ? { mirror: { percent } } : {}),
+      },
+    };
+  },
+  async run(config, _values, _positionals, io) {
+    const log = (line: string): void => {
+      io.stderr.write(`shadowdiff tap: ${line.replace(/^tap: /, '')}\n`);
+    };
+    const publisher = createKafkaPublisher({
+      brokers: config.kafka.brokers,
+      clientId: `${config.kafka.clientId}-tap`,
+      log,
+    });
+    let tap;
+    try {
+      tap = await startTap({
+        config,
+        publisher,
+        meter: io.meter('@shadowdiff/tap'),
+        env: io.env,
+        log,
+        publisherStatus: () => ({
+          kind: 'kafka',
+          brokers: config.kafka.brokers,
+          state: publisher.state,
+          ...(publisher.lastError ? { lastError: publisher.lastError } : {}),
+        }),
+      });
+    } catch (error) {
+      await publisher.close();
+      if (error instanceof ShadowdiffError) throw error;
+      io.stderr.write(`shadowdiff tap: cannot start: ${(error as Error).message}\n`);
+      return 1;
+    }
+    io.stdout.write(`${tap.url}\n`);
+    await new Promise<void>((resolve) => {
+      if (io.stopSignal.aborted) resolve();
+      else io.stopSignal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    log('stopping: draining requests and flushing records');
+    await tap.close();
+    await publisher.close();
+    return 0;
+  },
+};
