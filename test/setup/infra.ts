@@ -89,7 +89,14 @@ async function redis(): Promise<{ url: string; source: string; stop?: Stop }> {
   if (fromEnv) return { url: fromEnv, source: 'env REDIS_URL' };
   try {
     const url = await script('infra/local/redis.sh', 'ensure');
-    return { url, source: 'infra/local/redis.sh' };
+    // `stop` only stops a redis-server the script itself started (none when 6379 answered).
+    return {
+      url,
+      source: 'infra/local/redis.sh',
+      stop: async () => {
+        await script('infra/local/redis.sh', 'stop');
+      },
+    };
   } catch (localError) {
     if (await dockerAnswers()) {
       const { RedisContainer } = await import('@testcontainers/redis');
