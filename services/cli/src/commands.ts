@@ -1,6 +1,12 @@
 import type { Command } from '@shadowdiff/contracts';
 import { demoCommand } from './demo-command.js';
 import { tapCommand } from '@shadowdiff/tap';
+import { goreplayCommand, importHarCommand } from '@shadowdiff/ingest';
 
 /** Every `shadowdiff` verb. Services export their commands; this list is the CLI's contract. */
-export const COMMANDS: readonly Command[] = [demoCommand, tapCommand];
+export const COMMANDS: readonly Command[] = [
+  demoCommand,
+  tapCommand,
+  goreplayCommand,
+  importHarCommand,
+];
