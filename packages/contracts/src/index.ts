@@ -66,3 +66,4 @@ export type { TelemetryConfig } from './config/telemetry.js';
 export { consoleConfigSchema } from './config/console.js';
 export type { ConsoleConfig } from './config/console.js';
 export type { Command, CommandOption, CommandIo, OptionValues } from './command.js';
+export type { RulesConfigInput } from './config/rules.js';

@@ -36,3 +36,56 @@ export {
   bucketStarts,
   RouteStatsBuilder,
 } from './ports/sample-store-stats.js';
+export { compileRules } from './route/compile-rules.js';
+export type {
+  CompiledRules,
+  CompiledRouteRule,
+  HeaderRule,
+  ToleranceRule,
+} from './route/compile-rules.js';
+export {
+  templateRoute,
+  matchRoute,
+  templateSegment,
+  pathSegments,
+  MAX_ROUTE_SEGMENTS,
+  MAX_LITERAL_SEGMENT,
+} from './route/template-route.js';
+export type { RouteMatch } from './route/template-route.js';
+export type { RoutePattern } from './route/route-pattern.js';
+export { decodeBody, MAX_DECODED_BYTES } from './normalize/decode-body.js';
+export type { DecodedBody } from './normalize/decode-body.js';
+export { normalizeBody, decodeText, hashBytes } from './normalize/normalize-body.js';
+export type { NormalizedBody, NormalizeRule } from './normalize/normalize-body.js';
+export { normalizeJson, isKeyedContainer } from './normalize/normalize-json.js';
+export type { ArrayRule, ArrayMode } from './normalize/normalize-json.js';
+export { parseMediaType } from './normalize/media-type.js';
+export type { MediaType } from './normalize/media-type.js';
+export { ANY, compilePointer, splitPointer } from './normalize/json-pointer.js';
+export type { PointerPattern } from './normalize/json-pointer.js';
+export { VOLATILE_HEADERS } from './normalize/volatile-headers.js';
+export {
+  valueKind,
+  isIdLike,
+  isUuid,
+  isUlid,
+  isHexToken,
+  isRandomToken,
+  isTimeLikeKey,
+  parseTimestampString,
+  parseEpoch,
+} from './normalize/value-kind.js';
+export type { ValueKind, TimestampFormat, ParsedTimestamp } from './normalize/value-kind.js';
+export { diffBodies } from './diff/body-diff.js';
+export { diffJson, jsonType } from './diff/json-diff.js';
+export type { JsonType } from './diff/json-diff.js';
+export { DiffCollector, MAX_ENTRIES } from './diff/collector.js';
+export type { DiffResult } from './diff/collector.js';
+export type { DiffScope } from './diff/scalar-noise.js';
+export { summarizeTextDiff } from './diff/text-diff.js';
+export type { TextDiffSummary } from './diff/text-diff.js';
+export { PREVIEW_CHARS } from './diff/preview.js';
+export { judge, UNKNOWN_ROUTE } from './judge/judge.js';
+export type { JudgeInput, JudgeContext } from './judge/judge.js';
+export type { NoiseFilter } from './judge/noise-filter.js';
+export { diffResponses, TRUNCATED_PATH } from './judge/compare-responses.js';

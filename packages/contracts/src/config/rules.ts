@@ -35,3 +35,4 @@ export const rulesConfigSchema = z
 
 export type RulesConfig = z.infer<typeof rulesConfigSchema>;
 export type RouteRule = z.infer<typeof routeRuleSchema>;
+export type RulesConfigInput = z.input<typeof rulesConfigSchema>;

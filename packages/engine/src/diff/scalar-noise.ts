@@ -1,0 +1,99 @@
+import type { SuppressReason } from '@shadowdiff/contracts';
+import { matchesPrefix } from '../normalize/json-pointer.js';
+import {
+  isHexToken,
+  isNumeric,
+  isTimeLikeKey,
+  isUlid,
+  isUuid,
+  parseEpoch,
+  parseTimestampString,
+} from '../normalize/value-kind.js';
+import type { ParsedTimestamp } from '../normalize/value-kind.js';
+import type { CompiledRouteRule, CompiledRules } from '../route/compile-rules.js';
+
+/** What a diff needs to know about the rules in force for one pair. */
+export interface DiffScope {
+  rules: CompiledRules;
+  /** The configured rule of the route, if any. */
+  rule: CompiledRouteRule | undefined;
+}
+
+function withinTimestamps(
+  a: ParsedTimestamp | undefined,
+  b: ParsedTimestamp | undefined,
+  toleranceMs: number,
+): boolean {
+  return (
+    a !== undefined &&
+    b !== undefined &&
+    a.format === b.format &&
+    Math.abs(a.ms - b.ms) <= toleranceMs
+  );
+}
+
+function epochOf(value: string): ParsedTimestamp | undefined {
+  return isNumeric(value) ? parseEpoch(Number(value)) : undefined;
+}
+
+/**
+ * Why a changed scalar (same JSON type on both sides) is not drift, or undefined if it is.
+ * `rule`: a configured numeric tolerance on the route. `volatile`: float noise within
+ * `floatRelTolerance`; timestamps of the same format within `timestampToleranceMs` (ISO-8601,
+ * RFC 1123; epoch s/ms numbers or digit strings under a time-like key); both sides UUIDs, ULIDs,
+ * or hex tokens (>= 16 chars) of equal length.
+ */
+export function scalarNoise(
+  a: unknown,
+  b: unknown,
+  key: string,
+  segments: readonly string[],
+  scope: DiffScope,
+): SuppressReason | undefined {
+  const { rules, rule } = scope;
+  if (typeof a === 'number' && typeof b === 'number') {
+    const delta = Math.abs(a - b);
+    if (rule !== undefined) {
+      for (const t of rule.tolerance) {
+        if (!matchesPrefix(t.pointer, segments)) continue;
+        const scale = Math.max(Math.abs(a), Math.abs(b));
+        if (
+          (t.abs !== undefined && delta <= t.abs) ||
+          (t.rel !== undefined && delta <= t.rel * scale)
+        ) {
+          return 'rule';
+        }
+      }
+    }
+    if (delta <= rules.floatRelTolerance * Math.max(Math.abs(a), Math.abs(b))) return 'volatile';
+    if (
+      isTimeLikeKey(key) &&
+      withinTimestamps(parseEpoch(a), parseEpoch(b), rules.timestampToleranceMs)
+    ) {
+      return 'volatile';
+    }
+    return undefined;
+  }
+  if (typeof a !== 'string' || typeof b !== 'string') return undefined;
+  const n = a.length;
+  if (n >= 16 && b.length >= 16) {
+    if (
+      withinTimestamps(parseTimestampString(a), parseTimestampString(b), rules.timestampToleranceMs)
+    ) {
+      return 'volatile';
+    }
+    if (n === b.length) {
+      if (n === 36 && isUuid(a) && isUuid(b)) return 'volatile';
+      if (n === 26 && isUlid(a) && isUlid(b)) return 'volatile';
+      if (isHexToken(a) && isHexToken(b)) return 'volatile';
+    }
+  }
+  if (
+    n >= 10 &&
+    isTimeLikeKey(key) &&
+    withinTimestamps(epochOf(a), epochOf(b), rules.timestampToleranceMs)
+  ) {
+    return 'volatile';
+  }
+  return undefined;
+}

@@ -1,0 +1,95 @@
+import { Buffer } from 'node:buffer';
+import type { CapturedResponse } from '@shadowdiff/contracts';
+import { DiffCollector } from '../diff/collector.js';
+import type { DiffResult } from '../diff/collector.js';
+import { collectBodyDiff } from '../diff/body-diff.js';
+import { diffHeaders } from '../diff/header-diff.js';
+import type { DiffScope } from '../diff/scalar-noise.js';
+import { diffStatus, statusClass } from '../diff/status-diff.js';
+import { decodeBody } from '../normalize/decode-body.js';
+import { normalizeBody } from '../normalize/normalize-body.js';
+import type { CompiledRouteRule, CompiledRules } from '../route/compile-rules.js';
+
+/**
+ * Path of the suppressed entry recorded when a body was not compared because a tap truncated it
+ * (the Verdict v1 reasons have no `truncated`; `rule` is the body-cap rule of the tap).
+ */
+export const TRUNCATED_PATH = '(truncated)';
+
+function view(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && view(a).equals(view(b));
+}
+
+function encodingOf(r: CapturedResponse): string {
+  const e = (r.contentEncoding ?? r.headers['content-encoding'] ?? '').trim().toLowerCase();
+  return e === 'identity' ? '' : e;
+}
+
+/**
+ * Bodies: a truncated side is never compared (a cut-off body would look like drift) unless both
+ * were cut identically; raw bytes equal under the same encoding end the comparison without
+ * decoding; decoded bytes equal (gzip on one side only) end it without parsing; only then are the
+ * bodies normalized and diffed.
+ */
+function collectBodyBytes(
+  a: CapturedResponse,
+  b: CapturedResponse,
+  scope: DiffScope,
+  out: DiffCollector,
+): void {
+  const encA = encodingOf(a);
+  const encB = encodingOf(b);
+  if (a.bodyTruncated || b.bodyTruncated) {
+    const same =
+      a.bodyTruncated &&
+      b.bodyTruncated &&
+      a.bodySize === b.bodySize &&
+      encA === encB &&
+      sameBytes(a.body, b.body);
+    if (!same) out.suppress('body', TRUNCATED_PATH, 'rule');
+    return;
+  }
+  if (encA === encB && sameBytes(a.body, b.body)) return;
+  const da = decodeBody(a.body, encA, a.headers['content-type']);
+  const db = decodeBody(b.body, encB, b.headers['content-type']);
+  if (da.error === undefined && db.error === undefined && da.bytes.equals(db.bytes)) return;
+  collectBodyDiff(normalizeBody(da, scope.rule), normalizeBody(db, scope.rule), scope, out);
+}
+
+/**
+ * Status, allowlisted headers, then bodies. Bodies are skipped when the status class differs: a
+ * 200 document and a 500 error page are different documents, and their field-level noise would
+ * bury the one finding that matters (the critical status change).
+ */
+export function collectResponseDiff(
+  a: CapturedResponse,
+  b: CapturedResponse,
+  scope: DiffScope,
+  out: DiffCollector,
+): void {
+  diffStatus(a.status, b.status, out);
+  diffHeaders(a.headers, b.headers, scope.rule?.headers ?? scope.rules.headers, out);
+  if (statusClass(a.status) !== statusClass(b.status)) return;
+  collectBodyBytes(a, b, scope, out);
+}
+
+/**
+ * Compares two captured responses (primary vs shadow, or primary vs secondary for noise
+ * learning). `rule` is the route's configured rule from `matchRoute`, if any.
+ */
+export function diffResponses(
+  primary: CapturedResponse,
+  other: CapturedResponse,
+  rules: CompiledRules,
+  rule?: CompiledRouteRule,
+): DiffResult {
+  const out = new DiffCollector();
+  collectResponseDiff(primary, other, { rules, rule }, out);
+  return out.result();
+}

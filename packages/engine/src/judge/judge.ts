@@ -1,0 +1,137 @@
+import { ROLES, VERDICT_VERSION } from '@shadowdiff/contracts';
+import type { Role, TapRecord, Verdict } from '@shadowdiff/contracts';
+import { DiffCollector } from '../diff/collector.js';
+import type { CompiledRules } from '../route/compile-rules.js';
+import { matchRoute } from '../route/template-route.js';
+import { collectResponseDiff } from './compare-responses.js';
+import type { NoiseFilter } from './noise-filter.js';
+
+/** Route of a verdict with no record at all to template from (never expected in practice). */
+export const UNKNOWN_ROUTE = 'OTHER /';
+
+export interface JudgeInput {
+  traceId: string;
+  service: string;
+  /** The halves that arrived. */
+  records: Partial<Record<Role, TapRecord>>;
+  /** Roles the pair needs; any missing one makes the verdict an orphan. */
+  expected: readonly Role[];
+}
+
+export interface JudgeContext {
+  rules: CompiledRules;
+  /** Epoch ms: the verdict's `decidedAt` (the engine reads no clock). */
+  now: number;
+  /** Learned noise; omitted means built-in rules only. */
+  noise?: NoiseFilter;
+}
+
+function upstreamValue(record: TapRecord): number | string {
+  return record.response?.status ?? `error:${record.error?.kind ?? 'other'}`;
+}
+
+/**
+ * Judges one trace (pure: no I/O, no clock). Outcomes:
+ * - `orphan`: an expected role is missing (`missingRoles` names it); nothing is compared.
+ * - `error`: both compared sides failed upstream (no response on either): there is nothing to
+ *   compare. `error` carries `ERR_UPSTREAM` and both messages; different failure kinds
+ *   (`error:timeout` vs `error:reset`) are also a `major` status finding.
+ * - `diff`: at least one finding left after built-in rules and `ctx.noise`. One side failing
+ *   upstream while the other answered is a `critical` status finding, e.g. primary `200`,
+ *   shadow `error:timeout`.
+ * - `match`: no findings (suppressed entries may still list what was deliberately ignored).
+ *
+ * Primary is compared with shadow (or with secondary when no shadow is expected). A secondary's
+ * status and latency are reported; its use for noise belongs to the noise filter.
+ */
+export function judge(input: JudgeInput, ctx: JudgeContext): Verdict {
+  const { records } = input;
+  const roles: Role[] = [];
+  const status: Partial<Record<Role, number>> = {};
+  const latencyMs: Partial<Record<Role, number>> = {};
+  for (const role of ROLES) {
+    const record = records[role];
+    if (record === undefined) continue;
+    roles.push(role);
+    latencyMs[role] = record.durationMs;
+    if (record.response !== undefined) status[role] = record.response.status;
+  }
+  const anchor = records.primary ?? records.shadow ?? records.secondary;
+  const match =
+    anchor === undefined
+      ? undefined
+      : matchRoute(anchor.request.method, anchor.request.url, ctx.rules);
+  const route = match?.route ?? UNKNOWN_ROUTE;
+  const base = {
+    v: VERDICT_VERSION,
+    traceId: input.traceId,
+    service: input.service,
+    route,
+    decidedAt: ctx.now,
+    roles,
+    status,
+    latencyMs,
+  };
+
+  const missingRoles = input.expected.filter((role) => records[role] === undefined);
+  if (missingRoles.length > 0) {
+    return { ...base, outcome: 'orphan', missingRoles, diffs: [], suppressed: [] };
+  }
+  const a = records.primary;
+  const b = records.shadow ?? records.secondary;
+  if (a === undefined || b === undefined) {
+    return {
+      ...base,
+      outcome: 'error',
+      error: {
+        code: 'ERR_USAGE',
+        message: `nothing to compare: expected roles [${input.expected.join(', ')}] need primary and shadow`,
+      },
+      diffs: [],
+      suppressed: [],
+    };
+  }
+
+  const out = new DiffCollector();
+  if (a.response === undefined || b.response === undefined) {
+    const va = upstreamValue(a);
+    const vb = upstreamValue(b);
+    const bothFailed = a.response === undefined && b.response === undefined;
+    if (va !== vb) {
+      out.diff({
+        kind: 'status',
+        path: 'status',
+        op: 'replace',
+        severity: bothFailed ? 'major' : 'critical',
+        primary: va,
+        shadow: vb,
+      });
+    }
+    if (bothFailed) {
+      const { diffs, suppressed } = out.result();
+      return {
+        ...base,
+        outcome: 'error',
+        error: {
+          code: 'ERR_UPSTREAM',
+          message: `primary ${va}: ${a.error?.message ?? ''}; ${b.role} ${vb}: ${b.error?.message ?? ''}`,
+        },
+        diffs,
+        suppressed,
+      };
+    }
+  } else {
+    collectResponseDiff(a.response, b.response, { rules: ctx.rules, rule: match?.rule }, out);
+  }
+
+  const noise = ctx.noise;
+  const { diffs, suppressed } = out.result(
+    noise === undefined
+      ? undefined
+      : (entry) =>
+          entry.kind === 'status'
+            ? undefined
+            : noise.suppress(route, entry.kind, entry.path, entry.op),
+  );
+  return { ...base, outcome: diffs.length > 0 ? 'diff' : 'match', diffs, suppressed };
+}

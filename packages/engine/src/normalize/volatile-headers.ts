@@ -1,0 +1,42 @@
+/**
+ * Headers that differ between any two responses or are transport detail: never compared, even
+ * when named in `rules.headers` (a listed volatile header would flag every pair). Content length
+ * and encoding are transport: a body gzipped on one side only must compare equal.
+ */
+export const VOLATILE_HEADERS: ReadonlySet<string> = new Set([
+  'date',
+  'age',
+  'etag',
+  'last-modified',
+  'expires',
+  'x-request-id',
+  'x-correlation-id',
+  'x-amzn-trace-id',
+  'x-amzn-requestid',
+  'x-cloud-trace-context',
+  'traceparent',
+  'tracestate',
+  'b3',
+  'x-b3-traceid',
+  'x-b3-spanid',
+  'x-b3-parentspanid',
+  'x-b3-sampled',
+  'x-b3-flags',
+  'x-shadow-request',
+  'server',
+  'server-timing',
+  'set-cookie',
+  'via',
+  'x-runtime',
+  'x-response-time',
+  'x-envoy-upstream-service-time',
+  'cf-ray',
+  'report-to',
+  'nel',
+  'alt-svc',
+  'content-length',
+  'content-encoding',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+]);
