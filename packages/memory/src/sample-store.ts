@@ -1,4 +1,4 @@
-import type { Outcome } from '@shadowdiff/contracts';
+import type { Outcome, Role } from '@shadowdiff/contracts';
 import {
   RouteStatsBuilder,
   STATS_HOUR_MS,
@@ -60,6 +60,20 @@ function addInto(bucket: Bucket, delta: RouteStatsDelta): void {
   for (const [role, classes] of Object.entries(delta.responses)) {
     const into = (bucket.responses[role as keyof Bucket['responses']] ??= {});
     for (const [c, n] of Object.entries(classes)) into[c] = (into[c] ?? 0) + n;
+  }
+  for (const d of delta.suppressed ?? []) {
+    const list = (bucket.suppressed ??= []);
+    const found = list.find((x) => x.kind === d.kind && x.path === d.path && x.reason === d.reason);
+    if (found) found.count += d.count;
+    else list.push({ ...d });
+  }
+  for (const [role, n] of Object.entries(delta.missing ?? {})) {
+    const into = (bucket.missing ??= {});
+    into[role as Role] = (into[role as Role] ?? 0) + n;
+  }
+  for (const [reason, n] of Object.entries(delta.unmirrored ?? {})) {
+    const into = (bucket.unmirrored ??= {});
+    into[reason] = (into[reason] ?? 0) + n;
   }
 }
 

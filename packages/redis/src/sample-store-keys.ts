@@ -1,4 +1,4 @@
-import type { DiffKind, Outcome, Role, Severity } from '@shadowdiff/contracts';
+import type { DiffKind, Outcome, Role, Severity, SuppressReason } from '@shadowdiff/contracts';
 import type { RouteStatsDelta, SampleKind } from '@shadowdiff/engine';
 
 /**
@@ -8,7 +8,8 @@ import type { RouteStatsDelta, SampleKind } from '@shadowdiff/engine';
  *   {prefix}routes                                     ZSET of JSON [service, route] -> last seen ms
  *   {prefix}ex:{service}:{route}:{kind}:{path}        LIST of example JSON, newest first
  * service, route and path are URI-encoded, so `:` inside them never splits a key.
- * Hash fields: o:{outcome}, late, d:{kind}:{severity}:{path}, l:{role}:{bucket}, r:{role}:{class}.
+ * Hash fields: o:{outcome}, late, d:{kind}:{severity}:{path}, l:{role}:{bucket}, r:{role}:{class},
+ * s:{kind}:{reason}:{path} (suppressed), m:{role} (orphans by missing role), u:{reason} (unmirrored).
  */
 const enc = encodeURIComponent;
 
@@ -46,6 +47,11 @@ export function deltaFields(delta: RouteStatsDelta): (string | number)[] {
   for (const [role, classes] of Object.entries(delta.responses)) {
     for (const [c, n] of Object.entries(classes)) if (n) out.push(`r:${role}:${c}`, n);
   }
+  for (const s of delta.suppressed ?? [])
+    if (s.count) out.push(`s:${s.kind}:${s.reason}:${s.path}`, s.count);
+  for (const [role, n] of Object.entries(delta.missing ?? {})) if (n) out.push(`m:${role}`, n);
+  for (const [reason, n] of Object.entries(delta.unmirrored ?? {}))
+    if (n) out.push(`u:${reason}`, n);
   return out;
 }
 
@@ -75,6 +81,20 @@ export function parseFields(hash: Record<string, string>): Bucket {
         path: rest.slice(b + 1),
         count: n,
       });
+    } else if (tag === 's:') {
+      const a = rest.indexOf(':');
+      const b = rest.indexOf(':', a + 1);
+      if (a < 0 || b < 0) continue;
+      (bucket.suppressed ??= []).push({
+        kind: rest.slice(0, a) as DiffKind,
+        reason: rest.slice(a + 1, b) as SuppressReason,
+        path: rest.slice(b + 1),
+        count: n,
+      });
+    } else if (tag === 'm:') {
+      (bucket.missing ??= {})[rest as Role] = n;
+    } else if (tag === 'u:') {
+      (bucket.unmirrored ??= {})[rest] = n;
     } else if (tag === 'l:' || tag === 'r:') {
       const a = rest.indexOf(':');
       if (a < 0) continue;

@@ -13,6 +13,7 @@ import type { LabelLimiter } from '@shadowdiff/telemetry';
 interface DeltaAcc {
   delta: RouteStatsDelta;
   diffs: Map<string, { kind: DiffKind; path: string; severity: Severity; count: number }>;
+  suppressed: Map<string, NonNullable<RouteStatsDelta['suppressed']>[number]>;
 }
 
 /**
@@ -50,6 +51,7 @@ export class SampleBatch {
           responses: {},
         },
         diffs: new Map(),
+        suppressed: new Map(),
       };
       this.deltas.set(key, acc);
     }
@@ -58,7 +60,7 @@ export class SampleBatch {
 
   addVerdict(verdict: Verdict, halves: HalfSet): void {
     const route = this.limiter.route(verdict.route);
-    const { delta, diffs } = this.acc(verdict.service, route, verdict.decidedAt);
+    const { delta, diffs, suppressed } = this.acc(verdict.service, route, verdict.decidedAt);
     delta.outcomes[verdict.outcome] = (delta.outcomes[verdict.outcome] ?? 0) + 1;
     for (const role of verdict.roles) {
       const ms = verdict.latencyMs[role];
@@ -83,6 +85,18 @@ export class SampleBatch {
         examplePaths.add(exampleKey);
         this.addExample(verdict, route, d.kind, path, halves);
       }
+    }
+    // What noise took out, and which role an orphan lacked: the console shows both beside the diffs.
+    for (const sup of verdict.suppressed) {
+      const path = this.limiter.path(route, sup.kind, sup.path);
+      const key = `${sup.kind} ${sup.reason} ${path}`;
+      const entry = suppressed.get(key);
+      if (entry) entry.count++;
+      else suppressed.set(key, { kind: sup.kind, path, reason: sup.reason, count: 1 });
+    }
+    for (const role of verdict.missingRoles ?? []) {
+      const missing = (delta.missing ??= {});
+      missing[role] = (missing[role] ?? 0) + 1;
     }
     if (verdict.outcome === 'orphan' || verdict.outcome === 'error') {
       this.addExample(verdict, route, 'outcome', verdict.outcome, halves);
@@ -110,8 +124,9 @@ export class SampleBatch {
 
   build(): SampleWrite {
     const stats: RouteStatsDelta[] = [];
-    for (const { delta, diffs } of this.deltas.values()) {
+    for (const { delta, diffs, suppressed } of this.deltas.values()) {
       delta.diffs = [...diffs.values()];
+      if (suppressed.size > 0) delta.suppressed = [...suppressed.values()];
       stats.push(delta);
     }
     return { stats, examples: [...this.examples.values()].flat() };

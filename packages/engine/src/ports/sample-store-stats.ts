@@ -1,5 +1,5 @@
 import { OUTCOMES } from '@shadowdiff/contracts';
-import type { DiffKind, Outcome, Role, Severity } from '@shadowdiff/contracts';
+import type { DiffKind, Outcome, Role, Severity, SuppressReason } from '@shadowdiff/contracts';
 import { SAMPLE_LATENCY_BOUNDS_MS, STATS_HOUR_MS, STATS_MINUTE_MS } from './sample-store.js';
 import type {
   LatencySummary,
@@ -7,6 +7,7 @@ import type {
   RouteStats,
   RouteStatsDelta,
   StatsQuery,
+  SuppressedStats,
 } from './sample-store.js';
 
 /** Bucket index of a latency in the compact histogram (binary search over the bounds). */
@@ -69,6 +70,9 @@ export class RouteStatsBuilder {
   private readonly paths = new Map<string, PathStats>();
   private readonly latency = new Map<Role, number[]>();
   private readonly responses: Partial<Record<Role, Record<string, number>>> = {};
+  private readonly suppressed = new Map<string, SuppressedStats>();
+  private readonly missing: Partial<Record<Role, number>> = {};
+  private readonly unmirrored: Record<string, number> = {};
   private readonly series: RouteStats['series'] = [];
 
   constructor(
@@ -110,6 +114,24 @@ export class RouteStatsBuilder {
       const into = (this.responses[role] ??= {});
       for (const [cls, count] of Object.entries(classes)) into[cls] = (into[cls] ?? 0) + count;
     }
+    for (const s of bucket.suppressed ?? []) this.addSuppressed(s.kind, s.path, s.reason, s.count);
+    for (const [role, count] of Object.entries(bucket.missing ?? {}) as [Role, number][]) {
+      this.missing[role] = (this.missing[role] ?? 0) + count;
+    }
+    for (const [reason, count] of Object.entries(bucket.unmirrored ?? {})) {
+      this.unmirrored[reason] = (this.unmirrored[reason] ?? 0) + count;
+    }
+  }
+
+  private addSuppressed(kind: DiffKind, path: string, reason: SuppressReason, count: number): void {
+    const key = `${kind} ${path}`;
+    let entry = this.suppressed.get(key);
+    if (!entry) {
+      entry = { kind, path, total: 0, byReason: {} };
+      this.suppressed.set(key, entry);
+    }
+    entry.total += count;
+    entry.byReason[reason] = (entry.byReason[reason] ?? 0) + count;
   }
 
   private addPath(kind: DiffKind, path: string, severity: Severity, count: number): void {
@@ -141,6 +163,11 @@ export class RouteStatsBuilder {
       ),
       latency,
       responses: this.responses,
+      suppressed: [...this.suppressed.values()].sort(
+        (a, b) => b.total - a.total || a.path.localeCompare(b.path),
+      ),
+      missing: this.missing,
+      unmirrored: this.unmirrored,
       series: this.series.sort((a, b) => a.at - b.at),
     };
   }

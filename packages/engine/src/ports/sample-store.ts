@@ -1,4 +1,11 @@
-import type { DiffKind, Outcome, Role, Severity, Verdict } from '@shadowdiff/contracts';
+import type {
+  DiffKind,
+  Outcome,
+  Role,
+  Severity,
+  SuppressReason,
+  Verdict,
+} from '@shadowdiff/contracts';
 import type { HalfSet } from './pending-store.js';
 
 /**
@@ -38,6 +45,15 @@ export interface RouteStatsDelta {
   latency: Partial<Record<Role, Record<number, number>>>;
   /** Responses per role and status class (`2xx` .. `5xx`, `error`). */
   responses: Partial<Record<Role, Record<string, number>>>;
+  /**
+   * Findings taken out by rules, volatile detectors, learned noise or the secondary, by kind, path
+   * (bounded like `diffs`) and reason, so the console can show what noise removed. Default none.
+   */
+  suppressed?: { kind: DiffKind; path: string; reason: SuppressReason; count: number }[];
+  /** Orphan verdicts by the role that never arrived (a verdict missing two roles counts twice). */
+  missing?: Partial<Record<Role, number>>;
+  /** Primary requests a tap served without mirroring them, by skip reason. Default none. */
+  unmirrored?: Record<string, number>;
 }
 
 /** A judged pair kept for the console: the verdict and the halves as the taps published them. */
@@ -87,6 +103,13 @@ export interface PathStats {
   bySeverity: Partial<Record<Severity, number>>;
 }
 
+export interface SuppressedStats {
+  kind: DiffKind;
+  path: string;
+  total: number;
+  byReason: Partial<Record<SuppressReason, number>>;
+}
+
 /** Statistics of one route over a time range. */
 export interface RouteStats {
   service: string;
@@ -104,6 +127,12 @@ export interface RouteStats {
   paths: PathStats[];
   latency: Partial<Record<Role, LatencySummary>>;
   responses: Partial<Record<Role, Record<string, number>>>;
+  /** Suppressed findings by kind and path, most-suppressed first. */
+  suppressed: SuppressedStats[];
+  /** Orphan verdicts by missing role. */
+  missing: Partial<Record<Role, number>>;
+  /** Requests served by the primary but not mirrored, by skip reason. */
+  unmirrored: Record<string, number>;
   /** Outcome counts per bucket, oldest first, only buckets with data. */
   series: { at: number; outcomes: Partial<Record<Outcome, number>> }[];
 }

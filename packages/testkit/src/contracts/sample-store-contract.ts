@@ -114,6 +114,54 @@ export function sampleStoreContract(
       expect(stats.series).toEqual([{ at: now, outcomes: { match: 3, diff: 3, orphan: 2 } }]);
     });
 
+    it('adds up suppressed findings, orphans by missing role and unmirrored requests', async () => {
+      const a = harness.connect();
+      const b = harness.connect();
+      const route = 'GET /noise';
+      await a.record({
+        stats: [
+          delta({
+            service,
+            route,
+            minute: now,
+            outcomes: { match: 2, orphan: 1 },
+            suppressed: [
+              { kind: 'body', path: '/requestId', reason: 'volatile', count: 2 },
+              { kind: 'header', path: 'date', reason: 'volatile', count: 2 },
+            ],
+            missing: { shadow: 1 },
+            unmirrored: { method: 3 },
+          }),
+        ],
+        examples: [],
+      });
+      await b.record({
+        stats: [
+          delta({
+            service,
+            route,
+            minute: now,
+            outcomes: { orphan: 1 },
+            suppressed: [{ kind: 'body', path: '/requestId', reason: 'learned', count: 1 }],
+            missing: { shadow: 1 },
+            unmirrored: { method: 1, sampled_out: 4 },
+          }),
+        ],
+        examples: [],
+      });
+      const stats = await a.stats({ service, route, from: now, to: now + MINUTE });
+      expect(stats.suppressed).toEqual([
+        { kind: 'body', path: '/requestId', total: 3, byReason: { volatile: 2, learned: 1 } },
+        { kind: 'header', path: 'date', total: 2, byReason: { volatile: 2 } },
+      ]);
+      expect(stats.missing).toEqual({ shadow: 2 });
+      expect(stats.unmirrored).toEqual({ method: 4, sampled_out: 4 });
+      const none = await a.stats({ service, route: 'GET /none', from: now, to: now + MINUTE });
+      expect(none.suppressed).toEqual([]);
+      expect(none.missing).toEqual({});
+      expect(none.unmirrored).toEqual({});
+    });
+
     it('answers a time range from minute buckets, and long ranges from hour buckets', async () => {
       const store = harness.connect();
       const route = 'GET /a';
