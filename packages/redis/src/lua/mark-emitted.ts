@@ -16,10 +16,14 @@ for i = 1, #KEYS do
     local state = redis.call('HGET', key, 's')
     local decided = 'P'
     if state == 'o' or state == 'O' then decided = 'O' end
+    local args = {'s', decided}
     for _, field in ipairs(redis.call('HKEYS', key)) do
-      if field ~= 's' and field ~= 'e' then redis.call('HSET', key, field, '') end
+      if field ~= 's' and field ~= 'e' then
+        args[#args + 1] = field
+        args[#args + 1] = ''
+      end
     end
-    redis.call('HSET', key, 's', decided)
+    redis.call('HSET', key, unpack(args))
     redis.call('PEXPIRE', key, ARGV[1])
     out[i] = 1
   end
