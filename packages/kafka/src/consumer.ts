@@ -17,6 +17,7 @@ export class KafkaRecordSource implements RecordSource {
   private readonly options: KafkaRecordSourceOptions;
   private readonly consumer: Consumer;
   private running = false;
+  private stopped = false;
 
   constructor(options: KafkaRecordSourceOptions) {
     this.options = options;
@@ -39,15 +40,37 @@ export class KafkaRecordSource implements RecordSource {
     });
   }
 
-  /** Joins the group and starts consuming; resolves once the consumer is running. */
+  /**
+   * Joins the group and starts consuming; resolves once the consumer is running. While the broker
+   * is unreachable it keeps trying (reporting each failure through `onError`) until it connects or
+   * `stop` is called, so a worker started before Kafka waits instead of exiting.
+   */
   async run(handle: (batch: SourceMessage[]) => Promise<void>): Promise<void> {
     if (this.running) throw new Error('KafkaRecordSource.run called twice');
     this.running = true;
-    await this.consumer.connect();
-    await this.consumer.subscribe({
-      topics: this.options.topics,
-      fromBeginning: this.options.fromBeginning ?? true,
-    });
+    let delay = this.options.retryInitialMs ?? 100;
+    for (;;) {
+      try {
+        await this.consumer.connect();
+        await this.consumer.subscribe({
+          topics: this.options.topics,
+          fromBeginning: this.options.fromBeginning ?? true,
+        });
+        break;
+      } catch (error) {
+        if (this.stopped) return;
+        this.options.onError?.(error, {});
+        await this.consumer.disconnect().catch(() => {});
+        await sleep(delay);
+        if (this.stopped) return;
+        delay = Math.min(delay * 2, this.options.retryMaxMs ?? 5_000);
+      }
+    }
+    // stop() raced the connect: never start consuming for a caller that already left.
+    if (this.stopped) {
+      await this.consumer.disconnect();
+      return;
+    }
     await this.consumer.run({
       autoCommit: true,
       eachBatchAutoResolve: false,
@@ -101,6 +124,7 @@ export class KafkaRecordSource implements RecordSource {
 
   /** Finishes the batch in hand, commits, leaves the group and disconnects. Idempotent. */
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.consumer.disconnect();
   }
 }

@@ -66,3 +66,69 @@ export async function readAll(
   }
   return got;
 }
+
+/**
+ * Reads every message a topic holds right now: fetches the high watermarks first, then consumes from
+ * the beginning with a fresh group until each partition reached its mark. Unlike `readAll(count)`,
+ * this proves there is nothing more (no duplicate waiting behind the count), without sleeping.
+ */
+export async function readToEnd(
+  brokers: string[],
+  topic: string,
+  timeoutMs = 30_000,
+): Promise<ReadMessage[]> {
+  const kafka = new Kafka({ brokers, clientId: 'testkit-reader', logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const marks = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+  const remaining = new Map<number, bigint>();
+  for (const p of marks) {
+    if (BigInt(p.high) > BigInt(p.low)) remaining.set(p.partition, BigInt(p.high));
+  }
+  const got: ReadMessage[] = [];
+  if (remaining.size === 0) return got;
+  const consumer = kafka.consumer({
+    groupId: `testkit-end-${topic}-${Date.now()}-${Math.random()}`,
+  });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `readToEnd(${topic}): partitions ${[...remaining.keys()].join(',')} not read to their end in ${timeoutMs} ms`,
+            ),
+          ),
+        timeoutMs,
+      );
+      void consumer.run({
+        eachMessage: async ({ message, partition }) => {
+          const headers: Record<string, string> = {};
+          for (const [k, v] of Object.entries(message.headers ?? {})) {
+            if (v !== undefined)
+              headers[k] = Array.isArray(v) ? v.map(String).join(',') : String(v);
+          }
+          const high = remaining.get(partition);
+          if (high === undefined || BigInt(message.offset) >= high) return;
+          got.push({
+            key: message.key?.toString() ?? null,
+            value: message.value,
+            partition,
+            offset: message.offset,
+            headers,
+          });
+          if (BigInt(message.offset) + 1n >= high) remaining.delete(partition);
+          if (remaining.size === 0) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return got;
+}

@@ -107,7 +107,8 @@ export class Pipeline {
     }
 
     const results = offers.length > 0 ? await o.store.offer(offers) : [];
-    const schedule: { traceId: string; dueAt: number }[] = [];
+    // Trace id -> deadline; a trace that pairs later in this same batch needs no timeout at all.
+    const schedule = new Map<string, number>();
     const judged: Judged[] = [];
     const late: { service: string; route: string }[] = [];
     const pairedInBatch = new Set<string>();
@@ -118,12 +119,12 @@ export class Pipeline {
       switch (result.kind) {
         case 'waiting':
           this.counters.waiting++;
-          schedule.push({ traceId: record.traceId, dueAt: deadlineAt });
+          schedule.set(record.traceId, deadlineAt);
           break;
         case 'duplicate':
           // The first delivery may have crashed before it scheduled: arm the timeout again.
           this.counters.duplicates++;
-          schedule.push({ traceId: record.traceId, dueAt: deadlineAt });
+          schedule.set(record.traceId, deadlineAt);
           break;
         case 'late': {
           this.counters.late++;
@@ -134,6 +135,7 @@ export class Pipeline {
         }
         case 'paired': {
           // A redelivered half re-offered in the same batch pairs again: judge once.
+          schedule.delete(record.traceId);
           if (pairedInBatch.has(record.traceId)) break;
           pairedInBatch.add(record.traceId);
           this.counters.paired++;
@@ -152,7 +154,9 @@ export class Pipeline {
       }
     }
     await Promise.all([
-      schedule.length > 0 ? o.scheduler.schedule(schedule) : undefined,
+      schedule.size > 0
+        ? o.scheduler.schedule([...schedule].map(([traceId, dueAt]) => ({ traceId, dueAt })))
+        : undefined,
       o.emitter.emit(judged, dlq, late),
     ]);
   }

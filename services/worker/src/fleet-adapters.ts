@@ -1,0 +1,104 @@
+import type { ShadowdiffConfig } from '@shadowdiff/contracts';
+import type {
+  OrphanScheduler,
+  PendingStore,
+  RecordPublisher,
+  RecordSource,
+  SampleStore,
+} from '@shadowdiff/engine';
+import { KafkaRecordSource, createKafkaPublisher } from '@shadowdiff/kafka';
+import { RedisSampleStore, createRedisAlignment } from '@shadowdiff/redis';
+import type { OrphanScheme } from '@shadowdiff/redis';
+import { Redis } from 'ioredis';
+import { ThrottledLog } from './worker-log.js';
+
+export interface FleetAdapterOptions {
+  config: ShadowdiffConfig;
+  /** Log lines from the adapters (connection trouble, retries). */
+  log: (line: string) => void;
+  /** Partition batches handled at once. Default 3 (see KafkaRecordSource). */
+  concurrency?: number;
+  /** Kafka session timeout, ms. Default 10 000. */
+  sessionTimeoutMs?: number;
+  /** Orphan timeout scheme. Default `swept`. */
+  orphanScheme?: OrphanScheme;
+  /** Compression of verdict and DLQ batches. Default `none`: verdicts are small, CPU is not. */
+  compression?: 'gzip' | 'none';
+}
+
+export interface FleetAdapters {
+  source: RecordSource;
+  publisher: RecordPublisher;
+  store: PendingStore;
+  scheduler: OrphanScheduler;
+  samples: SampleStore;
+  /** Closes what `startWorker.stop()` does not: producer and Redis connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * The fleet wiring from the config: kafkajs consumer group + producer, Redis pending store with a
+ * BullMQ orphan scheduler, Redis sample store. Shared by the `worker` verb and the fleet tests, so
+ * the tests run exactly what operators run.
+ */
+export function createFleetAdapters(options: FleetAdapterOptions): FleetAdapters {
+  const { config, log } = options;
+  const clientId = `${config.kafka.clientId}-worker`;
+  // kafkajs and ioredis repeat an error per connection attempt; one line per kind every 10 s will do.
+  const throttled = new ThrottledLog(log);
+  const alignment = createRedisAlignment({
+    url: config.redis.url,
+    keyPrefix: config.redis.keyPrefix,
+    scheme: options.orphanScheme ?? 'swept',
+    onError: (error) => throttled.line('redis-a', `redis (alignment): ${describe(error)}`),
+  });
+  // Fail fast while Redis is away: samples are best effort and must not queue up unbounded.
+  const samplesClient = new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
+  samplesClient.on('error', (error) =>
+    throttled.line('redis-s', `redis (samples): ${describe(error)}`),
+  );
+  const samples = new RedisSampleStore({
+    client: samplesClient,
+    keyPrefix: config.redis.keyPrefix,
+    examplesPerKey: config.worker.examplesPerPath,
+  });
+  const publisher = createKafkaPublisher({
+    brokers: config.kafka.brokers,
+    clientId,
+    compression: options.compression ?? 'none',
+    log: (line) => throttled.line(line.slice(0, 48), line),
+  });
+  const source = new KafkaRecordSource({
+    brokers: config.kafka.brokers,
+    clientId,
+    groupId: config.worker.groupId,
+    topics: [config.kafka.topics.taps],
+    ...(options.concurrency !== undefined
+      ? { partitionsConsumedConcurrently: options.concurrency }
+      : {}),
+    ...(options.sessionTimeoutMs !== undefined
+      ? { sessionTimeoutMs: options.sessionTimeoutMs }
+      : {}),
+    onError: (error, at) =>
+      throttled.line(
+        `consumer ${at.partition ?? ''}`,
+        `kafka consumer${at.partition !== undefined ? ` (partition ${at.partition}, attempt ${at.attempt})` : ''}: ${describe(error)}`,
+      ),
+  });
+  return {
+    source,
+    publisher,
+    store: alignment.store,
+    scheduler: alignment.scheduler,
+    samples,
+    async close() {
+      await publisher.close();
+      await alignment.close();
+      await samplesClient.quit().catch(() => samplesClient.disconnect());
+    },
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

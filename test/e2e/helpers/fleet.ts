@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { decodeVerdict, encodeTapRecord } from '@shadowdiff/contracts';
+import type { Role, TapRecord, Verdict } from '@shadowdiff/contracts';
+import { createTopic, kafkaBrokers, readToEnd, redisUrl } from '@shadowdiff/testkit';
+import { Redis } from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+
+export interface E2eNames {
+  taps: string;
+  verdicts: string;
+  dlq: string;
+  group: string;
+  prefix: string;
+}
+
+/** Fresh topics, group and Redis key prefix for one test. */
+export async function e2eNames(): Promise<E2eNames> {
+  const id = `e2e-${randomUUID()}`;
+  const names = {
+    taps: `${id}.taps`,
+    verdicts: `${id}.verdicts`,
+    dlq: `${id}.dlq`,
+    group: `${id}-group`,
+    prefix: `sdtest:${id}:`,
+  };
+  for (const [topic, partitions] of [
+    [names.taps, 6],
+    [names.verdicts, 3],
+    [names.dlq, 1],
+  ] as const) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await createTopic(kafkaBrokers(), topic, partitions);
+        break;
+      } catch (error) {
+        if (attempt >= 5) throw error;
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
+  }
+  return names;
+}
+
+/** The config file a worker child process runs with. */
+export function workerConfig(
+  names: E2eNames,
+  over: { windowMs?: number; prometheusPort?: number } = {},
+): Record<string, unknown> {
+  return {
+    service: 'orders',
+    kafka: {
+      brokers: kafkaBrokers(),
+      topics: { taps: names.taps, verdicts: names.verdicts, dlq: names.dlq },
+    },
+    redis: { url: redisUrl(), keyPrefix: names.prefix },
+    worker: { groupId: names.group, windowMs: over.windowMs ?? 2_000 },
+    telemetry: {
+      prometheus:
+        over.prometheusPort === undefined
+          ? { enabled: false }
+          : { enabled: true, host: '127.0.0.1', port: over.prometheusPort },
+    },
+  };
+}
+
+export function record(traceId: string, role: Role, body: unknown, i: number): TapRecord {
+  const bytes = Buffer.from(JSON.stringify(body));
+  return {
+    v: 1,
+    traceId,
+    role,
+    service: 'orders',
+    tapId: `e2e-${role}`,
+    capturedAt: Date.now(),
+    durationMs: 5 + (i % 40),
+    request: {
+      method: 'GET',
+      url: `/orders/${i}`,
+      headers: {},
+      body: new Uint8Array(),
+      bodySize: 0,
+      bodyTruncated: false,
+    },
+    response: {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: bytes,
+      bodySize: bytes.length,
+      bodyTruncated: false,
+    },
+  };
+}
+
+/** Both halves of trace `i`; every 5th shadow drifts in `/total`. */
+export function pairMessages(traceId: string, i: number): { key: string; value: Buffer }[] {
+  const body = { id: i, total: 10, lines: ['a', 'b', 'c'] };
+  return [
+    { key: traceId, value: encodeTapRecord(record(traceId, 'primary', body, i)) },
+    {
+      key: traceId,
+      value: encodeTapRecord(
+        record(traceId, 'shadow', { ...body, total: i % 5 === 0 ? 11 : 10 }, i),
+      ),
+    },
+  ];
+}
+
+export function kafka(): Kafka {
+  return new Kafka({ brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+}
+
+/** Every verdict on the topic (read to its high watermarks), decoded. */
+export async function allVerdicts(topic: string): Promise<Verdict[]> {
+  return (await readToEnd(kafkaBrokers(), topic)).map((m) => {
+    const d = decodeVerdict(m.value);
+    if (!d.ok) throw d.error;
+    return d.value;
+  });
+}
+
+/** Live set of trace ids with a verdict, for waiting. */
+export async function watchVerdicts(
+  topic: string,
+): Promise<{ seen: Set<string>; stop(): Promise<void> }> {
+  const consumer = kafka().consumer({ groupId: `e2e-watch-${randomUUID()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const seen = new Set<string>();
+  await consumer.run({
+    eachMessage: ({ message }) => {
+      const d = decodeVerdict(message.value);
+      if (d.ok) seen.add(d.value.traceId);
+      return Promise.resolve();
+    },
+  });
+  return { seen, stop: () => consumer.disconnect() };
+}
+
+/** Waits until the group is stable with `members` members. */
+export async function groupMembers(
+  group: string,
+  members: number,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const admin = kafka().admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const g = (await admin.describeGroups([group])).groups[0];
+      if (g?.state === 'Stable' && g.members.length === members) return;
+      if (Date.now() > deadline)
+        throw new Error(`group ${group}: ${g?.members.length ?? 0} members (${g?.state})`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Deletes every key under a test's prefix (never FLUSHDB: the Redis is shared). */
+export async function dropKeys(prefix: string): Promise<void> {
+  const client = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, found] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (found.length > 0) await client.unlink(...found);
+    } while (cursor !== '0');
+  } finally {
+    client.disconnect();
+  }
+}
