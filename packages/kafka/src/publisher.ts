@@ -1,6 +1,8 @@
 import { ShadowdiffError } from '@shadowdiff/contracts';
 import type { OutboundMessage, RecordPublisher } from '@shadowdiff/engine';
-import { CompressionTypes, Kafka, Partitioners, logLevel } from 'kafkajs';
+import { promisify } from 'node:util';
+import { gzip, unzip } from 'node:zlib';
+import { CompressionCodecs, CompressionTypes, Kafka, Partitioners, logLevel } from 'kafkajs';
 import type { LogEntry, Message, Producer, TopicMessages } from 'kafkajs';
 import type { KafkaPublisherOptions, KafkaPublisherState } from './publisher-options.js';
 
@@ -25,6 +27,7 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaRecor
   const idempotent = options.idempotent ?? true;
   const compression =
     (options.compression ?? 'gzip') === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+  if (compression === CompressionTypes.GZIP) useGzipLevel(options.gzipLevel ?? 1);
   const requestTimeout = options.requestTimeoutMs ?? 10_000;
   const initialBackoff = options.reconnectInitialMs ?? 250;
   const maxBackoff = options.reconnectMaxMs ?? 10_000;
@@ -171,6 +174,17 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaRecor
       await current?.disconnect().catch(() => {});
     },
   };
+}
+
+const gzipAsync = promisify(gzip);
+const unzipAsync = promisify(unzip);
+
+/** Replaces kafkajs's gzip codec (zlib's default level 6) with one at `level`; same wire format. */
+function useGzipLevel(level: number): void {
+  CompressionCodecs[CompressionTypes.GZIP] = () => ({
+    compress: (encoder: { buffer: Buffer }) => gzipAsync(encoder.buffer, { level }),
+    decompress: (buffer: Buffer) => unzipAsync(buffer),
+  });
 }
 
 function byTopic(messages: OutboundMessage[]): TopicMessages[] {

@@ -27,6 +27,8 @@ export interface ProxyContext {
   upstreamTimeoutMs: number;
   recorder: Recorder;
   metrics: TapMetrics;
+  /** Client requests whose response is not closed yet (drained on shutdown). */
+  active: { requests: number };
 }
 
 /**
@@ -44,6 +46,7 @@ export function createRequestHandler(
   return (req, res) => {
     const startedAt = performance.now();
     const capturedAt = Date.now();
+    ctx.active.requests += 1;
     // The upstream's Date (or its absence) passes through; node must not add its own.
     res.sendDate = false;
     const method = req.method ?? 'GET';
@@ -236,6 +239,7 @@ export function createRequestHandler(
     });
 
     res.once('close', () => {
+      ctx.active.requests -= 1;
       if (res.writableFinished) return;
       // The client went away first: stop the upstream exchange, record nothing for it.
       upReq.destroy();

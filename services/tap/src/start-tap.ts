@@ -122,6 +122,7 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
           },
         );
 
+  const active = { requests: 0 };
   const handler = createRequestHandler({
     mode: upstreams.mode,
     role: upstreams.mode === 'mirror' ? 'primary' : tap.role,
@@ -133,16 +134,10 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
     upstreamTimeoutMs: tap.upstreamTimeoutMs,
     recorder,
     metrics,
+    active,
   });
 
-  let activeRequests = 0;
-  const server = http.createServer((req, res) => {
-    activeRequests += 1;
-    res.once('close', () => {
-      activeRequests -= 1;
-    });
-    handler(req, res);
-  });
+  const server = http.createServer(handler);
   server.on('upgrade', createTunnelHandler(primary, 'upgrade', metrics));
   server.on('connect', createTunnelHandler(primary, 'connect', metrics));
   // Tunnels are not tracked by the http server's connection lists: close them on shutdown.
@@ -158,7 +153,7 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
   const stats = (): TapStats => ({
     buffer: buffer.stats(),
     shadowInFlight: shadow?.active ?? 0,
-    activeRequests,
+    activeRequests: active.requests,
   });
   const admin = createAdminServer({
     ready: () => !draining,
@@ -189,7 +184,7 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
     const deadline = Date.now() + tap.shutdownGraceMs;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    await until(() => activeRequests === 0 && (shadow?.active ?? 0) === 0, deadline);
+    await until(() => active.requests === 0 && (shadow?.active ?? 0) === 0, deadline);
     server.closeAllConnections();
     for (const socket of tunnels) socket.destroy();
     await closed;

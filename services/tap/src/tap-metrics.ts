@@ -11,6 +11,9 @@ export type DropReason = (typeof DROP_REASONS)[number];
 /** How a shadow request ended: `ok` (any HTTP answer) or the failure kind. */
 export type ShadowOutcome = 'ok' | UpstreamErrorKind;
 
+const ROLE_LIST = ['primary', 'shadow', 'secondary'] as const;
+const OUTCOMES = ['ok', ...UPSTREAM_ERROR_KINDS] as const;
+
 export interface TapMetrics {
   published(count: number): void;
   dropped(reason: DropReason, count: number): void;
@@ -23,26 +26,96 @@ export interface TapMetrics {
   observeBuffer(read: () => { records: number; bytes: number }): void;
 }
 
+/** A counter whose points are kept as plain integers and reported when the SDK collects. */
+class Tally<K extends string> {
+  readonly counts: Record<K, number>;
+  constructor(
+    keys: readonly K[],
+    readonly attributes: Record<K, Attributes>,
+  ) {
+    this.counts = Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+  }
+}
+
 /**
  * The tap's own instruments. Every point carries `env="shadow"` and `service`, like every other
- * shadowdiff series, so one dashboard filter covers them. Attribute sets are built once here: the
- * hot path only picks one.
+ * shadowdiff series, so one dashboard filter covers them.
+ *
+ * Counters on the request path are observable counters over plain integers: `counter.add` hashes
+ * its attribute set on every call, which costs more than everything else the tap adds to a request;
+ * an increment costs nothing and the SDK reads the totals when it collects. Only the shadow
+ * latency histogram records per event (mirror mode, once per shadow request).
  */
 export function createTapMetrics(meter: Meter, service: string): TapMetrics {
   const base = { env: 'shadow', service } as const;
-  const records = meter.createCounter('shadow.tap.records', {
-    description:
-      'Tap records by outcome: published (acked by the transport) or dropped, with reason',
-  });
-  const skipped = meter.createCounter('shadow.tap.mirror.skipped', {
-    description: 'Requests not mirrored (mirror mode) or not recorded (sidecar mode), by reason',
-  });
-  const requests = meter.createCounter('shadow.tap.requests', {
-    description: 'Requests the tap sent upstream, by role (mirror mode: primary and shadow)',
-  });
-  const errors = meter.createCounter('shadow.tap.upstream.errors', {
-    description: 'Upstream requests that got no (complete) response, by role and kind',
-  });
+  const table = <K extends string>(keys: readonly K[], make: (key: K) => Attributes) =>
+    Object.fromEntries(keys.map((k) => [k, { ...base, ...make(k) } as Attributes])) as Record<
+      K,
+      Attributes
+    >;
+
+  const records = new Tally(
+    ['published', ...DROP_REASONS] as const,
+    table(['published', ...DROP_REASONS] as const, (k) =>
+      k === 'published' ? { outcome: 'published' } : { outcome: 'dropped', reason: k },
+    ),
+  );
+  const skipped = new Tally(
+    SKIP_REASONS,
+    table(SKIP_REASONS, (reason) => ({ reason })),
+  );
+  const requests = new Tally(
+    ROLE_LIST,
+    table(ROLE_LIST, (role) => ({ role })),
+  );
+  const errorKeys = ROLE_LIST.flatMap((role) =>
+    UPSTREAM_ERROR_KINDS.map((kind) => `${role}/${kind}` as const),
+  );
+  const errors = new Tally(
+    errorKeys,
+    table(errorKeys, (key) => {
+      const [role, kind] = key.split('/');
+      return { role, kind };
+    }),
+  );
+  const passthrough = new Tally(
+    ['upgrade', 'connect'] as const,
+    table(['upgrade', 'connect'] as const, (kind) => ({ kind })),
+  );
+
+  const observe = <K extends string>(name: string, description: string, tally: Tally<K>): void => {
+    meter.createObservableCounter(name, { description }).addCallback((result) => {
+      for (const key of Object.keys(tally.counts) as K[]) {
+        if (tally.counts[key] > 0) result.observe(tally.counts[key], tally.attributes[key]);
+      }
+    });
+  };
+  observe(
+    'shadow.tap.records',
+    'Tap records by outcome: published (acked by the transport) or dropped, with reason',
+    records,
+  );
+  observe(
+    'shadow.tap.mirror.skipped',
+    'Requests not mirrored (mirror mode) or not recorded (sidecar mode), by reason',
+    skipped,
+  );
+  observe(
+    'shadow.tap.requests',
+    'Requests the tap sent upstream, by role (mirror mode: primary and shadow)',
+    requests,
+  );
+  observe(
+    'shadow.tap.upstream.errors',
+    'Upstream requests that got no (complete) response, by role and kind',
+    errors,
+  );
+  observe(
+    'shadow.tap.passthrough',
+    'Upgrade (websocket) and CONNECT requests tunnelled without capture',
+    passthrough,
+  );
+
   const latency = meter.createHistogram('shadow.tap.shadow.latency', {
     description: 'Shadow request duration in mirror mode, by outcome',
     unit: 'ms',
@@ -50,9 +123,7 @@ export function createTapMetrics(meter: Meter, service: string): TapMetrics {
       explicitBucketBoundaries: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000],
     },
   });
-  const passthrough = meter.createCounter('shadow.tap.passthrough', {
-    description: 'Upgrade (websocket) and CONNECT requests tunnelled without capture',
-  });
+  const latencyBy = table(OUTCOMES, (outcome) => ({ outcome }));
   const bufferRecords = meter.createObservableGauge('shadow.tap.buffer.records', {
     description: 'Records waiting in the tap buffer for the publisher',
   });
@@ -61,39 +132,17 @@ export function createTapMetrics(meter: Meter, service: string): TapMetrics {
     unit: 'By',
   });
 
-  const published: Attributes = { ...base, outcome: 'published' };
-  const droppedBy = table(DROP_REASONS, (reason) => ({ ...base, outcome: 'dropped', reason }));
-  const skippedBy = table(SKIP_REASONS, (reason) => ({ ...base, reason }));
-  const roles = table(['primary', 'shadow', 'secondary'] as const, (role) => ({ ...base, role }));
-  const errorsBy = new Map<string, Attributes>();
-  for (const role of ['primary', 'shadow', 'secondary'] as const) {
-    for (const kind of UPSTREAM_ERROR_KINDS)
-      errorsBy.set(`${role}/${kind}`, { ...base, role, kind });
-  }
-  const latencyBy = table(['ok', ...UPSTREAM_ERROR_KINDS] as const, (outcome) => ({
-    ...base,
-    outcome,
-  }));
-  const passthroughBy = table(['upgrade', 'connect'] as const, (kind) => ({ ...base, kind }));
-
   return {
-    published: (count) => records.add(count, published),
-    dropped: (reason, count) => records.add(count, droppedBy[reason]),
-    skipped: (reason) => skipped.add(1, skippedBy[reason]),
-    request: (role) => requests.add(1, roles[role]),
-    upstreamError: (role, kind) => errors.add(1, errorsBy.get(`${role}/${kind}`)),
+    published: (count) => (records.counts.published += count),
+    dropped: (reason, count) => (records.counts[reason] += count),
+    skipped: (reason) => (skipped.counts[reason] += 1),
+    request: (role) => (requests.counts[role] += 1),
+    upstreamError: (role, kind) => (errors.counts[`${role}/${kind}`] += 1),
     shadowLatency: (ms, outcome) => latency.record(ms, latencyBy[outcome]),
-    passthrough: (kind) => passthrough.add(1, passthroughBy[kind]),
+    passthrough: (kind) => (passthrough.counts[kind] += 1),
     observeBuffer(read) {
       bufferRecords.addCallback((result) => result.observe(read().records, base));
       bufferBytes.addCallback((result) => result.observe(read().bytes, base));
     },
   };
-}
-
-function table<K extends string>(
-  keys: readonly K[],
-  make: (key: K) => Attributes,
-): Record<K, Attributes> {
-  return Object.fromEntries(keys.map((k) => [k, make(k)])) as Record<K, Attributes>;
 }
