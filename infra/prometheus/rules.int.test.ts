@@ -58,6 +58,12 @@ describe('Prometheus rules (promtool)', () => {
     expect(run.output).toMatch(/SUCCESS: \d+ rules found/);
   });
 
+  it('`promtool check config` accepts the compose stack config and the rules it loads', () => {
+    const run = runPromtool(promtool, ['check', 'config', 'prometheus.yml'], here);
+    expect(run.status, run.output).toBe(0);
+    expect(run.output).toMatch(/SUCCESS: 2 rule files found/);
+  });
+
   it('`promtool test rules` passes every unit test', () => {
     const run = runPromtool(promtool, ['test', 'rules', ...testFiles], here);
     expect(run.status, run.output).toBe(0);
