@@ -67,3 +67,4 @@ export { consoleConfigSchema } from './config/console.js';
 export type { ConsoleConfig } from './config/console.js';
 export type { Command, CommandOption, CommandIo, OptionValues } from './command.js';
 export type { RulesConfigInput } from './config/rules.js';
+export type { NoiseConfigInput } from './config/noise.js';

@@ -89,3 +89,61 @@ export { judge, UNKNOWN_ROUTE } from './judge/judge.js';
 export type { JudgeInput, JudgeContext } from './judge/judge.js';
 export type { NoiseFilter } from './judge/noise-filter.js';
 export { diffResponses, TRUNCATED_PATH } from './judge/compare-responses.js';
+export { VALUE_CLASSES } from './ports/noise-store.js';
+export type {
+  NoiseDiffKind,
+  NoiseAspect,
+  NoiseDecision,
+  NoiseState,
+  ValueClass,
+  NoiseKey,
+  NoiseEntryDelta,
+  SecondaryDelta,
+  RouteNoiseDelta,
+  NoiseDelta,
+  NoiseEntryStats,
+  SecondaryStats,
+  RouteNoiseStats,
+  NoiseDecisionRecord,
+  NoiseSnapshot,
+  NoiseStore,
+} from './ports/noise-store.js';
+export { NOISE_SKETCH_SIZE, KmvSketch, hash32, estimateDistinct } from './noise/sketch.js';
+export { classifyChange, JITTER_REL } from './noise/value-class.js';
+export {
+  assess,
+  evidenceOf,
+  secondaryCancels,
+  VOLATILE_KINDS,
+  SET_MIN_CHANGE_RATE,
+  SET_MIN_PERMUTATION_SHARE,
+  SET_MAX_SORTED_SHARE,
+} from './noise/learner.js';
+export type {
+  NoiseValueKind,
+  NoiseStatus,
+  NoiseEvidence,
+  NoiseAssessment,
+  SecondaryCounts,
+} from './noise/learner.js';
+export { NoiseAccumulator } from './noise/accumulator.js';
+export type {
+  NoiseAccumulatorOptions,
+  ObservedChange,
+  ObservedOrder,
+  PairObservation,
+} from './noise/accumulator.js';
+export { compareArrays, arrayPointers } from './noise/array-order.js';
+export type { ArrayComparison, ArrayRelation } from './noise/array-order.js';
+export { NoiseView, ORDER_EVIDENCE_LIMIT } from './noise/noise-view.js';
+export type { NoiseListing, NoiseViewOptions } from './noise/noise-view.js';
+export { observePair } from './noise/observe-pair.js';
+export type { TakenFinding, ObservePairInput, ObservePairOptions } from './noise/observe-pair.js';
+export { NoiseLearner } from './noise/noise-learner.js';
+export type { NoiseLearnerOptions } from './noise/noise-learner.js';
+export { noiseId } from './noise/noise-id.js';
+export { exportRules } from './noise/export-rules.js';
+export type { ExportRulesOptions } from './noise/export-rules.js';
+export { NoiseCatalog } from './noise/noise-catalog.js';
+export type { NoiseCatalogOptions, NoiseRef, NoiseLookup } from './noise/noise-catalog.js';
+export { NoiseStatsTable } from './noise/stats-table.js';

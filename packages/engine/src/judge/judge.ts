@@ -121,7 +121,8 @@ export function judge(input: JudgeInput, ctx: JudgeContext): Verdict {
       };
     }
   } else {
-    collectResponseDiff(a.response, b.response, { rules: ctx.rules, rule: match?.rule }, out);
+    const rule = ctx.noise?.rule ? ctx.noise.rule(route, match?.rule) : match?.rule;
+    collectResponseDiff(a.response, b.response, { rules: ctx.rules, rule }, out);
   }
 
   const noise = ctx.noise;

@@ -1,4 +1,5 @@
 import type { DiffKind, DiffOp, SuppressReason } from '@shadowdiff/contracts';
+import type { CompiledRouteRule } from '../route/compile-rules.js';
 
 /**
  * The hook learned noise plugs into (the noise learner, the secondary role). `judge` offers every
@@ -11,4 +12,10 @@ import type { DiffKind, DiffOp, SuppressReason } from '@shadowdiff/contracts';
  */
 export interface NoiseFilter {
   suppress(route: string, kind: DiffKind, path: string, op: DiffOp): SuppressReason | undefined;
+  /**
+   * Optional: the rule to compare a route's bodies with, given its configured rule (if any). The
+   * noise learner returns the configured rule extended with learned sets (`arrays: { <path>: set }`)
+   * so a reordered set normalizes away exactly as a configured one would. Default: `configured`.
+   */
+  rule?(route: string, configured: CompiledRouteRule | undefined): CompiledRouteRule | undefined;
 }

@@ -1,0 +1,345 @@
+import type { DiffKind, DiffOp, NoiseConfig, SuppressReason } from '@shadowdiff/contracts';
+import type { NoiseFilter } from '../judge/noise-filter.js';
+import { ANY, compilePointer } from '../normalize/json-pointer.js';
+import type { PointerPattern } from '../normalize/json-pointer.js';
+import type { ArrayRule } from '../normalize/normalize-json.js';
+import type {
+  NoiseAspect,
+  NoiseDecisionRecord,
+  NoiseDiffKind,
+  NoiseKey,
+  NoiseSnapshot,
+} from '../ports/noise-store.js';
+import type { CompiledRouteRule, CompiledRules } from '../route/compile-rules.js';
+import { compileRoutePattern } from '../route/route-pattern.js';
+import { assess, secondaryCancels } from './learner.js';
+import type { NoiseEvidence, NoiseStatus } from './learner.js';
+import { noiseId } from './noise-id.js';
+
+/** One entry as `noise list`, the console and `export` show it. */
+export interface NoiseListing extends NoiseKey {
+  id: string;
+  status: NoiseStatus;
+  evidence: NoiseEvidence;
+  /** Why it is (or is not yet) noise. */
+  reason: string;
+  learnedAt?: number;
+  decision?: Omit<NoiseDecisionRecord, 'route' | 'kind' | 'aspect' | 'path'>;
+}
+
+/**
+ * Arrays are inspected for reordering until this many differences were seen; past it, an array
+ * not learned as a set is taken for a list and no more bodies are parsed for it.
+ */
+export const ORDER_EVIDENCE_LIMIT = 1_000;
+
+export interface NoiseViewOptions {
+  config: NoiseConfig;
+  /** The compiled `rules:` section (learned sets extend a route's configured rule). */
+  rules: CompiledRules;
+}
+
+interface RouteView {
+  /** `kind \0 path` -> status of value entries that are decided. */
+  values: Map<string, NoiseStatus>;
+  /** Array pointer -> status of order entries, and whether more evidence is wanted. */
+  orders: Map<string, { status: NoiseStatus; wanted: boolean }>;
+  /** Pointers treated as sets (learned or confirmed). */
+  sets: string[];
+  secondaryPairs: number;
+  /** `kind \0 op \0 path` -> counts. */
+  secondary: Map<string, { secondary: number; shadow: number }>;
+  rules: WeakMap<object, CompiledRouteRule>;
+  unconfigured?: CompiledRouteRule;
+}
+
+const SEP = '\u0000';
+
+function overlaps(outer: PointerPattern, inner: PointerPattern): boolean {
+  for (let i = 0; i < outer.length; i++) {
+    const a = outer[i];
+    const b = inner[i];
+    if (a !== ANY && b !== ANY && a !== b) return false;
+  }
+  return true;
+}
+
+function emptyRoute(): RouteView {
+  return {
+    values: new Map(),
+    orders: new Map(),
+    sets: [],
+    secondaryPairs: 0,
+    secondary: new Map(),
+    rules: new WeakMap(),
+  };
+}
+
+/**
+ * The learner's decisions over one snapshot of stored statistics, as the {@link NoiseFilter}
+ * `judge` consults per pair (pure and immutable: a worker swaps in a new view after each refresh).
+ *
+ * - `suppress`: a learned or confirmed value path takes out its value changes (`replace` only —
+ *   a removed field or a type change at a noisy path is still reported) with reason `learned`; a
+ *   path the secondary explains (see `secondaryCancels`) with reason `secondary`. A rejected path
+ *   is always reported.
+ * - `rule`: learned or confirmed sets extend the route's rule with `arrays: { <path>: set }`, so
+ *   normalization sorts them exactly as a configured set rule would.
+ */
+export class NoiseView implements NoiseFilter {
+  private readonly routes = new Map<string, RouteView>();
+  private readonly listed: NoiseListing[] = [];
+  private readonly statuses = new Map<string, NoiseStatus>();
+  private readonly toMark: NoiseKey[] = [];
+
+  constructor(
+    readonly snapshot: NoiseSnapshot,
+    private readonly options: NoiseViewOptions,
+  ) {
+    const { config } = options;
+    const decisions = new Map<string, NoiseDecisionRecord>();
+    for (const d of snapshot.decisions) {
+      decisions.set(`${d.route}${SEP}${d.kind}${SEP}${d.aspect}${SEP}${d.path}`, d);
+    }
+    const service = snapshot.service;
+    for (const r of snapshot.routes) {
+      const view = this.route(r.route);
+      for (const e of r.entries) {
+        const dk = `${r.route}${SEP}${e.kind}${SEP}${e.aspect}${SEP}${e.path}`;
+        const decision = decisions.get(dk);
+        decisions.delete(dk);
+        const a = assess(e, r.pairs, config, decision?.decision);
+        const key: NoiseKey = {
+          service,
+          route: r.route,
+          kind: e.kind,
+          aspect: e.aspect,
+          path: e.path,
+        };
+        this.note(view, key, a.status, e.changes + e.other);
+        if (a.status === 'learned' && e.learnedAt === undefined) this.toMark.push(key);
+        this.listed.push(listing(key, a.status, a.evidence, a.reason, e.learnedAt, decision));
+      }
+      if (r.secondary !== undefined) {
+        view.secondaryPairs = r.secondary.pairs;
+        for (const p of r.secondary.paths) {
+          view.secondary.set(`${p.kind}${SEP}${p.op}${SEP}${p.path}`, {
+            secondary: p.secondary,
+            shadow: p.shadow,
+          });
+        }
+      }
+    }
+    // Decisions on entries without statistics (decided before being seen, or statistics expired).
+    for (const d of decisions.values()) {
+      const key: NoiseKey = {
+        service,
+        route: d.route,
+        kind: d.kind,
+        aspect: d.aspect,
+        path: d.path,
+      };
+      this.note(this.route(d.route), key, d.decision, 0);
+      const evidence: NoiseEvidence = {
+        samples: 0,
+        changes: 0,
+        changeRate: 0,
+        valued: 0,
+        distinct: 0,
+        cardinality: 0,
+        valueKind: d.aspect === 'order' ? 'order' : 'unknown',
+      };
+      this.listed.push(
+        listing(
+          key,
+          d.decision,
+          evidence,
+          `${d.decision} by a user; no statistics yet`,
+          undefined,
+          d,
+        ),
+      );
+    }
+  }
+
+  /** An empty view: built-in rules and nothing learned yet. */
+  static empty(service: string, options: NoiseViewOptions): NoiseView {
+    return new NoiseView({ service, routes: [], decisions: [] }, options);
+  }
+
+  private route(name: string): RouteView {
+    let view = this.routes.get(name);
+    if (view === undefined) this.routes.set(name, (view = emptyRoute()));
+    return view;
+  }
+
+  private note(view: RouteView, key: NoiseKey, status: NoiseStatus, observed: number): void {
+    this.statuses.set(`${key.route}${SEP}${key.kind}${SEP}${key.aspect}${SEP}${key.path}`, status);
+    if (key.aspect === 'value') {
+      if (status !== 'observing') view.values.set(`${key.kind}${SEP}${key.path}`, status);
+      return;
+    }
+    const wanted = status === 'observing' && observed < ORDER_EVIDENCE_LIMIT;
+    view.orders.set(key.path, { status, wanted });
+    if (status === 'learned' || status === 'confirmed') view.sets.push(key.path);
+  }
+
+  suppress(route: string, kind: DiffKind, path: string, op: DiffOp): SuppressReason | undefined {
+    const view = this.routes.get(route);
+    if (view === undefined || kind === 'status') return undefined;
+    const status = view.values.get(`${kind}${SEP}${path}`);
+    if (status === 'rejected') return undefined;
+    if (op === 'replace' && (status === 'learned' || status === 'confirmed')) return 'learned';
+    const { secondary } = this.options.config;
+    if (secondary.enabled && view.secondaryPairs > 0) {
+      const counts = view.secondary.get(`${kind}${SEP}${op}${SEP}${path}`);
+      if (
+        counts !== undefined &&
+        secondaryCancels({ pairs: view.secondaryPairs, ...counts }, secondary)
+      ) {
+        return 'secondary';
+      }
+    }
+    return undefined;
+  }
+
+  /** The route's rule extended with learned sets (cached per route and configured rule). */
+  rule(route: string, configured: CompiledRouteRule | undefined): CompiledRouteRule | undefined {
+    const view = this.routes.get(route);
+    if (view === undefined || view.sets.length === 0) return configured;
+    if (configured === undefined && view.unconfigured !== undefined) return view.unconfigured;
+    const cached = configured === undefined ? undefined : view.rules.get(configured);
+    if (cached !== undefined) return cached;
+    const merged = this.merge(route, view, configured);
+    if (configured === undefined) view.unconfigured = merged;
+    else view.rules.set(configured, merged);
+    return merged;
+  }
+
+  private merge(
+    route: string,
+    view: RouteView,
+    configured: CompiledRouteRule | undefined,
+  ): CompiledRouteRule {
+    let base = configured;
+    if (base === undefined) {
+      // The pattern only matters to matchRoute, which never sees this rule; a templated route
+      // always compiles, and `/` stands in for anything odd.
+      let pattern;
+      try {
+        pattern = compileRoutePattern(route, 'learned route');
+      } catch {
+        pattern = compileRoutePattern('/', 'learned route');
+      }
+      base = {
+        route,
+        pattern,
+        ignore: [],
+        arrays: [],
+        tolerance: [],
+        headers: this.options.rules.headers,
+      };
+    }
+    const arrays: ArrayRule[] = base.arrays.slice();
+    for (const path of view.sets) {
+      const pointer = compilePointer(path, 'learned set');
+      if (arrays.some((a) => samePattern(a.pointer, pointer))) continue;
+      arrays.push({
+        pointer,
+        mode: { kind: 'set' },
+        skip: this.elementSkip(route, pointer, base),
+      });
+    }
+    arrays.sort((x, y) => y.pointer.length - x.pointer.length);
+    return { ...base, arrays };
+  }
+
+  /**
+   * Pointers relative to one element of the array at `pointer` that are left out of element
+   * identity: configured ignores and learned value paths under it (an item's volatile timestamp
+   * must not make a reordered set look changed).
+   */
+  elementSkip(
+    route: string,
+    pointer: PointerPattern,
+    configured: CompiledRouteRule | undefined,
+  ): PointerPattern[] {
+    const out: PointerPattern[] = [];
+    const add = (p: PointerPattern) => {
+      if (p.length > pointer.length + 1 && overlaps(pointer, p))
+        out.push(p.slice(pointer.length + 1));
+    };
+    for (const p of configured?.ignore ?? []) add(p);
+    const view = this.routes.get(route);
+    for (const [key, status] of view?.values ?? []) {
+      if (status !== 'learned' && status !== 'confirmed') continue;
+      const [kind, path] = key.split(SEP) as [string, string];
+      if (kind === 'body') add(compilePointer(path, 'learned path'));
+    }
+    return out;
+  }
+
+  /** Whether a worker should still inspect the arrays at `pointer` for reordering. */
+  wantsOrderEvidence(route: string, pointer: string): boolean {
+    const order = this.routes.get(route)?.orders.get(pointer);
+    return order === undefined || order.wanted;
+  }
+
+  /** Entries whose evidence crossed the thresholds but are not marked learned in the store yet. */
+  newlyLearned(): readonly NoiseKey[] {
+    return this.toMark;
+  }
+
+  /** Every entry with its status and evidence: decided ones first, then by route and path. */
+  list(): readonly NoiseListing[] {
+    return this.listed.slice().sort(byListing);
+  }
+
+  /** The status of one entry, if it has statistics or a decision. */
+  status(
+    route: string,
+    kind: NoiseDiffKind,
+    aspect: NoiseAspect,
+    path: string,
+  ): NoiseStatus | undefined {
+    return this.statuses.get(`${route}${SEP}${kind}${SEP}${aspect}${SEP}${path}`);
+  }
+}
+
+function samePattern(a: PointerPattern, b: PointerPattern): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
+}
+
+function listing(
+  key: NoiseKey,
+  status: NoiseStatus,
+  evidence: NoiseEvidence,
+  reason: string,
+  learnedAt: number | undefined,
+  decision: NoiseDecisionRecord | undefined,
+): NoiseListing {
+  const out: NoiseListing = { id: noiseId(key), ...key, status, evidence, reason };
+  if (learnedAt !== undefined) out.learnedAt = learnedAt;
+  if (decision !== undefined) {
+    out.decision = { decision: decision.decision, at: decision.at };
+    if (decision.note !== undefined) out.decision.note = decision.note;
+  }
+  return out;
+}
+
+const STATUS_ORDER: Record<NoiseStatus, number> = {
+  confirmed: 0,
+  learned: 1,
+  rejected: 2,
+  observing: 3,
+};
+
+function byListing(a: NoiseListing, b: NoiseListing): number {
+  return (
+    STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
+    (a.route < b.route ? -1 : a.route > b.route ? 1 : 0) ||
+    (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) ||
+    (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
+    (a.aspect < b.aspect ? -1 : a.aspect > b.aspect ? 1 : 0)
+  );
+}
