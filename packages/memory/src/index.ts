@@ -9,3 +9,4 @@ export type { MemorySourceOptions } from './memory-source.js';
 export { systemClock } from './system-clock.js';
 export { MemorySampleStore } from './sample-store.js';
 export type { MemorySampleStoreOptions } from './sample-store.js';
+export { MemoryNoiseStore } from './noise-store.js';

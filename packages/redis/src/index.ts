@@ -15,3 +15,5 @@ export type {
 } from './create-redis-alignment.js';
 export { StoreError } from './store-error.js';
 export { keys as redisKeys, DEFAULT_KEY_PREFIX } from './keys.js';
+export { RedisNoiseStore } from './noise-store.js';
+export type { RedisNoiseStoreOptions } from './noise-store.js';

@@ -23,3 +23,5 @@ export type {
   SampleStoreHarness,
 } from './contracts/sample-store-contract.js';
 export { readToEnd } from './kafka.js';
+export { noiseStoreContract } from './contracts/noise-store-contract.js';
+export type { NoiseStoreHarness } from './contracts/noise-store-contract.js';

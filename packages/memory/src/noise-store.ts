@@ -1,0 +1,70 @@
+import { NoiseStatsTable, noiseId } from '@shadowdiff/engine';
+import type {
+  NoiseDecision,
+  NoiseDecisionRecord,
+  NoiseDelta,
+  NoiseKey,
+  NoiseSnapshot,
+  NoiseStore,
+} from '@shadowdiff/engine';
+
+/**
+ * {@link NoiseStore} in process memory, for the embedded one-process mode: statistics folded by
+ * the engine's `NoiseStatsTable`, decisions in a map. It lives as long as the process (a worker
+ * restarted inside it keeps what was learned); memory is bounded by the learner's caps.
+ */
+export class MemoryNoiseStore implements NoiseStore {
+  private readonly tables = new Map<string, NoiseStatsTable>();
+  private readonly decisions = new Map<string, Map<string, NoiseDecisionRecord>>();
+
+  record(delta: NoiseDelta): Promise<void> {
+    let table = this.tables.get(delta.service);
+    if (table === undefined) this.tables.set(delta.service, (table = new NoiseStatsTable()));
+    table.record(delta);
+    return Promise.resolve();
+  }
+
+  load(service: string): Promise<NoiseSnapshot> {
+    return Promise.resolve({
+      service,
+      routes: this.tables.get(service)?.routeStats() ?? [],
+      decisions: [...(this.decisions.get(service)?.values() ?? [])].map((d) => ({ ...d })),
+    });
+  }
+
+  services(): Promise<string[]> {
+    return Promise.resolve([...new Set([...this.tables.keys(), ...this.decisions.keys()])]);
+  }
+
+  markLearned(keys: NoiseKey[], at: number): Promise<void> {
+    for (const k of keys)
+      this.tables.get(k.service)?.markLearned(k.route, k.kind, k.aspect, k.path, at);
+    return Promise.resolve();
+  }
+
+  decide(
+    key: NoiseKey,
+    decision: NoiseDecision | undefined,
+    at: number,
+    note?: string,
+  ): Promise<boolean> {
+    let decisions = this.decisions.get(key.service);
+    if (decisions === undefined) this.decisions.set(key.service, (decisions = new Map()));
+    const id = noiseId(key);
+    const existed = decisions.has(id);
+    if (decision === undefined) decisions.delete(id);
+    else {
+      const record: NoiseDecisionRecord = {
+        route: key.route,
+        kind: key.kind,
+        aspect: key.aspect,
+        path: key.path,
+        decision,
+        at,
+      };
+      if (note !== undefined) record.note = note;
+      decisions.set(id, record);
+    }
+    return Promise.resolve(existed);
+  }
+}
