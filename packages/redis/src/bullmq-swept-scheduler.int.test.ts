@@ -81,15 +81,17 @@ describe('BullmqSweptScheduler', () => {
       await healthy.schedule([{ traceId: uniqueName('never'), dueAt }]);
       expect(await connection.zcard(healthy.indexKey)).toBe(50);
 
-      // A sweeper that dies inside onDue (never settles its lease)...
+      // A sweeper that hangs inside onDue (as good as dead: it never settles its lease)...
       let crashed = 0;
+      let wake!: () => void;
+      const zombie = new Promise<void>((resolve) => (wake = resolve));
       await crashing.start(() => {
         crashed += 1;
-        return new Promise<void>(() => undefined);
+        return zombie;
       });
       await waitFor('the crashing sweeper to lease a batch', () => crashed > 0);
       expect(await crashing.due()).toBe(0);
-      void crashing.stop();
+      const stopping = crashing.stop();
 
       // ...and the lease lapses: a healthy sweeper fires every id, each at or after its deadline.
       const fired: string[] = [];
@@ -103,9 +105,17 @@ describe('BullmqSweptScheduler', () => {
         'the index to empty',
         async () => (await connection.zcard(healthy.indexKey)) === 0,
       );
+
+      // The zombie wakes up late: settling its stale lease must spare an id armed again since
+      // (same id, a fresh deadline), or that trace would never fire.
+      const reArmed = ids[0]!;
+      await connection.zadd(healthy.indexKey, Date.now() + 60_000, reArmed);
+      wake();
+      await stopping;
+      expect(await connection.zscore(healthy.indexKey, reArmed)).not.toBeNull();
     } finally {
       await healthy.close();
-      await Promise.race([crashing.close(), new Promise((r) => setTimeout(r, 200))]);
+      await crashing.close();
       await connection.quit();
       await scope.cleanup();
     }
