@@ -2,7 +2,11 @@ import { ShadowdiffError } from '@shadowdiff/contracts';
 import type { OutboundMessage, RecordPublisher } from '@shadowdiff/engine';
 import { promisify } from 'node:util';
 import { gzip, unzip } from 'node:zlib';
-import { CompressionCodecs, CompressionTypes, Kafka, Partitioners, logLevel } from 'kafkajs';
+import kafkajs, { CompressionTypes, Kafka, Partitioners, logLevel } from 'kafkajs';
+
+// Node's ESM loader cannot see `CompressionCodecs` as a named export of the CommonJS kafkajs build
+// (cjs-module-lexer misses it), so it is read from the module object at run time.
+const { CompressionCodecs } = kafkajs;
 import type { LogEntry, Message, Producer, TopicMessages } from 'kafkajs';
 import type { KafkaPublisherOptions, KafkaPublisherState } from './publisher-options.js';
 
