@@ -4,6 +4,7 @@
 #
 #   promtool   Debian package `prometheus` (`promtool check rules` / `promtool test rules` in
 #              infra/prometheus/rules.int.test.ts, and the Prometheus server for the e2e scrape test)
+#   chromium   Debian package `chromium` (the console's browser test, test/e2e/console-browser.test.ts)
 #
 # Needs root (or sudo) and Debian's package lists; apt waits for another apt holding the lock
 # instead of failing, so helpers and CI may call this concurrently.
@@ -14,6 +15,7 @@ log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 
 missing=()
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 
 if [[ ${#missing[@]} -eq 0 ]]; then
   exit 0

@@ -1,14 +1,20 @@
 import type { Command } from '@shadowdiff/contracts';
 import { demoCommand } from './demo-command.js';
+import { upCommand } from './up-command.js';
 import { tapCommand } from '@shadowdiff/tap';
 import { workerCommand } from '@shadowdiff/worker';
 import { goreplayCommand, importHarCommand } from '@shadowdiff/ingest';
+import { consoleCommand, gateCommand, reportCommand } from '@shadowdiff/console';
 
 /** Every `shadowdiff` verb. Services export their commands; this list is the CLI's contract. */
 export const COMMANDS: readonly Command[] = [
   demoCommand,
+  upCommand,
   tapCommand,
   workerCommand,
   goreplayCommand,
   importHarCommand,
+  consoleCommand,
+  reportCommand,
+  gateCommand,
 ];

@@ -1,0 +1,200 @@
+import type { DiffKind } from '@shadowdiff/contracts';
+import type { ExamplePair, RouteStats, SampleKind, SampleStore } from '@shadowdiff/engine';
+import type { ConsoleNoise, NoiseEntryView } from '../noise/console-noise.js';
+import { buildFieldTree } from '../stats/field-tree.js';
+import type { FieldNode, NoiseFlag } from '../stats/field-tree.js';
+import { summarizeRoute, sumStats } from '../stats/route-row.js';
+import type { RouteRow } from '../stats/route-row.js';
+import { exampleView } from './example-view.js';
+import type { ExampleView } from './example-view.js';
+
+export interface TimeRange {
+  /** Epoch ms, inclusive. */
+  from: number;
+  /** Epoch ms, exclusive. */
+  to: number;
+}
+
+export interface Overview extends TimeRange {
+  rows: RouteRow[];
+  /** Every listed route summed. */
+  totals: RouteRow;
+}
+
+export interface RouteDetail extends TimeRange {
+  row: RouteRow;
+  tree: FieldNode[];
+  /** Outcome counts per bucket, oldest first. */
+  series: RouteStats['series'];
+  bucketMs: number;
+  /** Orphan and error examples exist for these outcomes. */
+  noise: NoiseEntryView[];
+}
+
+export interface ExampleSummary {
+  traceId: string;
+  outcome: string;
+  decidedAt: number;
+  status: Partial<Record<string, number>>;
+  latencyMs: Partial<Record<string, number>>;
+  diffs: number;
+  /** The finding this example was kept for (kind + path), with its values. */
+  finding?: { kind: DiffKind; path: string; severity: string; primary?: unknown; shadow?: unknown };
+}
+
+/** Routes whose stats are read at once; bounds the pipelines a big fleet's overview opens. */
+const CONCURRENCY = 32;
+
+async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (t: T) => Promise<R>,
+): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const run = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+  return out;
+}
+
+/**
+ * The console's reads, shared by the HTTP API, the report and the gate. Every read is bounded by
+ * routes x buckets in the range (the route index narrows routes to those written since `from`):
+ * nothing scans keys or verdicts.
+ */
+export class ConsoleData {
+  constructor(
+    private readonly samples: SampleStore,
+    private readonly noise?: ConsoleNoise,
+  ) {}
+
+  /** The store itself, for the report's bounded example reads. */
+  samplesOf(): SampleStore {
+    return this.samples;
+  }
+
+  hasNoise(): boolean {
+    return this.noise !== undefined;
+  }
+
+  /** Every route with data since `from` (optionally of one service), summarized over the range. */
+  async routeStats(
+    range: TimeRange,
+    service?: string,
+  ): Promise<{ stats: RouteStats; lastSeen: number }[]> {
+    const routes = (await this.samples.routes({ since: range.from })).filter(
+      (r) => service === undefined || r.service === service,
+    );
+    return mapLimit(routes, CONCURRENCY, async (r) => ({
+      stats: await this.samples.stats({ service: r.service, route: r.route, ...range }),
+      lastSeen: r.lastSeen,
+    }));
+  }
+
+  async overview(range: TimeRange, service?: string): Promise<Overview> {
+    const all = await this.routeStats(range, service);
+    const withData = all.filter(
+      (r) => r.stats.pairs > 0 || r.stats.late > 0 || sumValues(r.stats.unmirrored) > 0,
+    );
+    const rows = withData.map((r) => summarizeRoute(r.stats, r.lastSeen));
+    rows.sort((a, b) => b.pairs - a.pairs || a.route.localeCompare(b.route));
+    const totals = summarizeRoute(
+      sumStats(
+        withData.map((r) => r.stats),
+        service ?? '*',
+        '*',
+      ),
+    );
+    return { ...range, rows, totals };
+  }
+
+  async noiseEntries(service?: string, route?: string): Promise<NoiseEntryView[]> {
+    if (!this.noise) return [];
+    const list = await this.noise.list(service);
+    return route === undefined ? list : list.filter((e) => e.route === route);
+  }
+
+  async route(service: string, route: string, range: TimeRange): Promise<RouteDetail> {
+    const [stats, noise] = await Promise.all([
+      this.samples.stats({ service, route, ...range }),
+      this.noiseEntries(service, route),
+    ]);
+    const flags = new Map<string, NoiseFlag>();
+    for (const e of noise) flags.set(`${e.kind} ${e.path}`, { state: e.state, id: e.id });
+    return {
+      ...range,
+      row: summarizeRoute(stats),
+      tree: buildFieldTree(stats, flags),
+      series: stats.series,
+      bucketMs: stats.bucketMs,
+      noise,
+    };
+  }
+
+  async examples(
+    service: string,
+    route: string,
+    kind: SampleKind,
+    path: string,
+    limit?: number,
+  ): Promise<ExampleSummary[]> {
+    const list = await this.samples.examples({
+      service,
+      route,
+      kind,
+      path,
+      ...(limit !== undefined ? { limit } : {}),
+    });
+    return list.map((e) => summarizeExample(e, kind, path));
+  }
+
+  /** One stored example decoded for display; undefined when it aged out of the store. */
+  async example(
+    service: string,
+    route: string,
+    kind: SampleKind,
+    path: string,
+    traceId: string,
+  ): Promise<ExampleView | undefined> {
+    const list = await this.samples.examples({ service, route, kind, path });
+    const found = list.find((e) => e.verdict.traceId === traceId);
+    return found ? exampleView(found, route) : undefined;
+  }
+}
+
+function sumValues(record: Record<string, number>): number {
+  return Object.values(record).reduce((a, b) => a + b, 0);
+}
+
+export function summarizeExample(e: ExamplePair, kind: SampleKind, path: string): ExampleSummary {
+  const v = e.verdict;
+  const finding =
+    kind === 'outcome'
+      ? undefined
+      : (v.diffs.find((d) => d.kind === kind && d.path === path) ??
+        v.diffs.find((d) => d.kind === kind));
+  return {
+    traceId: v.traceId,
+    outcome: v.outcome,
+    decidedAt: v.decidedAt,
+    status: v.status,
+    latencyMs: v.latencyMs,
+    diffs: v.diffs.length,
+    ...(finding
+      ? {
+          finding: {
+            kind: finding.kind,
+            path: finding.path,
+            severity: finding.severity,
+            ...(finding.primary !== undefined ? { primary: finding.primary } : {}),
+            ...(finding.shadow !== undefined ? { shadow: finding.shadow } : {}),
+          },
+        }
+      : {}),
+  };
+}
