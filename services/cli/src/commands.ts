@@ -2,7 +2,7 @@ import type { Command } from '@shadowdiff/contracts';
 import { demoCommand } from './demo-command.js';
 import { upCommand } from './up-command.js';
 import { tapCommand } from '@shadowdiff/tap';
-import { workerCommand } from '@shadowdiff/worker';
+import { noiseCommand, workerCommand } from '@shadowdiff/worker';
 import { goreplayCommand, importHarCommand } from '@shadowdiff/ingest';
 import { consoleCommand, gateCommand, reportCommand } from '@shadowdiff/console';
 
@@ -17,4 +17,5 @@ export const COMMANDS: readonly Command[] = [
   consoleCommand,
   reportCommand,
   gateCommand,
+  noiseCommand,
 ];

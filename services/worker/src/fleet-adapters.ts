@@ -1,5 +1,6 @@
 import type { ShadowdiffConfig } from '@shadowdiff/contracts';
 import type {
+  NoiseStore,
   OrphanScheduler,
   PendingStore,
   RecordPublisher,
@@ -7,7 +8,7 @@ import type {
   SampleStore,
 } from '@shadowdiff/engine';
 import { KafkaRecordSource, createKafkaPublisher } from '@shadowdiff/kafka';
-import { RedisSampleStore, createRedisAlignment } from '@shadowdiff/redis';
+import { RedisNoiseStore, RedisSampleStore, createRedisAlignment } from '@shadowdiff/redis';
 import type { OrphanScheme } from '@shadowdiff/redis';
 import { Redis } from 'ioredis';
 import { ThrottledLog } from './worker-log.js';
@@ -32,6 +33,8 @@ export interface FleetAdapters {
   store: PendingStore;
   scheduler: OrphanScheduler;
   samples: SampleStore;
+  /** Learned noise and users' decisions, shared by the fleet (on the samples connection). */
+  noise: NoiseStore;
   /** Closes what `startWorker.stop()` does not: producer and Redis connections. */
   close(): Promise<void>;
 }
@@ -91,6 +94,8 @@ export function createFleetAdapters(options: FleetAdapterOptions): FleetAdapters
     store: alignment.store,
     scheduler: alignment.scheduler,
     samples,
+    // Noise statistics are best effort like samples: same fail-fast connection.
+    noise: new RedisNoiseStore({ client: samplesClient, keyPrefix: config.redis.keyPrefix }),
     async close() {
       await publisher.close();
       await alignment.close();

@@ -4,3 +4,7 @@ export { expectedRoles } from './expected-roles.js';
 export { workerCommand } from './worker-command.js';
 export { createFleetAdapters } from './fleet-adapters.js';
 export type { FleetAdapterOptions, FleetAdapters } from './fleet-adapters.js';
+export { noiseCommand, createNoiseCommand, openRedisNoiseStore } from './noise-command.js';
+export type { OpenedNoiseStore } from './noise-command.js';
+export { NoiseRuntime } from './noise-runtime.js';
+export type { PairNoise, NoiseRuntimeOptions } from './noise-runtime.js';

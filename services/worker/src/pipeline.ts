@@ -14,6 +14,7 @@ import type {
 import type { ShadowMetrics } from '@shadowdiff/telemetry';
 import { dlqMessage } from './dlq.js';
 import type { Judged, VerdictEmitter } from './emitter.js';
+import type { PairNoise } from './noise-runtime.js';
 import type { ThrottledLog } from './worker-log.js';
 
 export interface PipelineOptions {
@@ -29,6 +30,8 @@ export interface PipelineOptions {
   metrics: ShadowMetrics;
   clock: Clock;
   log: ThrottledLog;
+  /** Learned noise (see NoiseRuntime): judges with it and feeds it every pair. Default: none. */
+  noise?: PairNoise;
 }
 
 export interface PipelineCounters {
@@ -142,8 +145,9 @@ export class Pipeline {
           const records = this.decodeHalves(record.traceId, result.halves, inBatch);
           const verdict = judge(
             { traceId: record.traceId, service: record.service, records, expected: o.expected },
-            { rules: o.rules, now },
+            { rules: o.rules, now, noise: o.noise?.filterFor(record.service) },
           );
+          o.noise?.observe(verdict, records);
           judged.push({ verdict, halves: result.halves, lagMs: now - publishedAt });
           break;
         }

@@ -3,6 +3,7 @@ import type { ShadowdiffConfig } from '@shadowdiff/contracts';
 import { compileRules } from '@shadowdiff/engine';
 import type {
   Clock,
+  NoiseStore,
   OrphanScheduler,
   PendingStore,
   RecordPublisher,
@@ -13,6 +14,7 @@ import { ShadowMetrics } from '@shadowdiff/telemetry';
 import { VerdictEmitter } from './emitter.js';
 import type { EmitCounters } from './emitter.js';
 import { expectedRoles } from './expected-roles.js';
+import { NoiseRuntime } from './noise-runtime.js';
 import { Pipeline } from './pipeline.js';
 import type { PipelineCounters } from './pipeline.js';
 import { ThrottledLog } from './worker-log.js';
@@ -32,6 +34,14 @@ export interface WorkerDeps {
   clock: Clock;
   /** Log lines (throttled per kind). Default: discarded. */
   log?: (line: string) => void;
+  /**
+   * Where learned noise lives (Redis in a fleet, memory when embedded). When given, the worker
+   * learns volatile fields (`noise.*` config) and judges with what the fleet learned and users
+   * decided. Default: none — built-in volatile rules only.
+   */
+  noise?: NoiseStore;
+  /** How often noise statistics are written and decisions reloaded. Default 1000 ms. */
+  noiseFlushMs?: number;
 }
 
 export interface Worker {
@@ -67,18 +77,32 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
     examplesPerPath: config.worker.examplesPerPath,
     stopping: () => stopping,
   });
+  const rules = compileRules(config.rules);
+  const noise =
+    deps.noise === undefined
+      ? undefined
+      : new NoiseRuntime({
+          store: deps.noise,
+          config,
+          rules,
+          clock: deps.clock,
+          log,
+          flushMs: deps.noiseFlushMs,
+        });
+  await noise?.start();
   const pipeline = new Pipeline({
     service: config.service,
     expected: expectedRoles(config),
     windowMs: config.worker.windowMs,
     dlqTopic: config.kafka.topics.dlq,
-    rules: compileRules(config.rules),
+    rules,
     store: deps.store,
     scheduler: deps.scheduler,
     emitter,
     metrics,
     clock: deps.clock,
     log,
+    noise,
   });
 
   await deps.scheduler.start((traceIds) => pipeline.handleDue(traceIds));
@@ -86,6 +110,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
     await deps.source.run((batch) => pipeline.handleBatch(batch));
   } catch (error) {
     await deps.scheduler.stop();
+    await noise?.stop();
     throw error;
   }
 
@@ -100,6 +125,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
         await deps.source.stop();
         await deps.scheduler.stop();
         await emitter.drain();
+        await noise?.stop();
       })()),
   };
 }
