@@ -81,41 +81,36 @@ export class DiffCollector {
   }
 
   /**
-   * Entries sorted most severe first, then by kind and path: verdicts are deterministic.
-   * `filter` (the noise hook) may move diffs into `suppressed` by returning a reason.
+   * Findings most severe first, each severity in walk order (deterministic for a given pair, so
+   * no sort is needed: sorting cost more than collecting on small bodies); suppressed entries in
+   * walk order. `filter` (the noise hook) may move findings into `suppressed` by returning a
+   * reason.
    */
   result(filter?: (entry: DiffEntry) => SuppressReason | undefined): DiffResult {
-    const diffs: DiffEntry[] = [];
-    for (const map of this.diffMaps ?? []) {
-      if (map === undefined) continue;
-      for (const entry of map.values()) {
-        const reason = filter?.(entry);
-        if (reason === undefined) diffs.push(entry);
-        else this.suppress(entry.kind, entry.path, reason);
+    const bySeverity: DiffEntry[][] = [[], [], [], []];
+    if (this.diffMaps !== undefined) {
+      for (const map of this.diffMaps) {
+        if (map === undefined) continue;
+        for (const entry of map.values()) {
+          const reason = filter?.(entry);
+          if (reason === undefined) (bySeverity[RANK[entry.severity]] as DiffEntry[]).push(entry);
+          else this.suppress(entry.kind, entry.path, reason);
+        }
       }
     }
+    const [critical, major, minor, info] = bySeverity as [
+      DiffEntry[],
+      DiffEntry[],
+      DiffEntry[],
+      DiffEntry[],
+    ];
+    const diffs = critical.concat(major, minor, info);
     const suppressed: SuppressedEntry[] = [];
-    for (const map of this.suppressedMaps ?? []) {
-      if (map !== undefined) for (const entry of map.values()) suppressed.push(entry);
-    }
-    if (diffs.length > 1) {
-      diffs.sort(
-        (a, b) =>
-          RANK[a.severity] - RANK[b.severity] ||
-          cmp(a.kind, b.kind) ||
-          cmp(a.path, b.path) ||
-          cmp(a.op, b.op),
-      );
-    }
-    if (suppressed.length > 1) {
-      suppressed.sort(
-        (a, b) => cmp(a.kind, b.kind) || cmp(a.path, b.path) || cmp(a.reason, b.reason),
-      );
+    if (this.suppressedMaps !== undefined) {
+      for (const map of this.suppressedMaps) {
+        if (map !== undefined) for (const entry of map.values()) suppressed.push(entry);
+      }
     }
     return { diffs, suppressed };
   }
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

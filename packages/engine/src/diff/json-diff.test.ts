@@ -130,9 +130,9 @@ describe('diffJson volatile values', () => {
     );
     expect(r.diffs.map(shape)).toEqual(['body replace minor /x']);
     expect(r.suppressed.map((s) => `${s.path} ${s.reason}`)).toEqual([
-      '/h volatile',
       '/id volatile',
       '/u volatile',
+      '/h volatile',
     ]);
   });
 
@@ -145,8 +145,8 @@ describe('diffJson volatile values', () => {
       rules,
     );
     expect(r.diffs.map(shape)).toEqual([
-      'body replace minor /other',
       'body replace minor /stats/b',
+      'body replace minor /other',
     ]);
     expect(r.suppressed).toEqual([
       { kind: 'body', path: '/price', reason: 'rule' },

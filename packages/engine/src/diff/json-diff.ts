@@ -1,6 +1,8 @@
-import jsonPatch from 'fast-json-patch';
+import type { ToleranceRule } from '../route/compile-rules.js';
+import { ANY } from '../normalize/json-pointer.js';
+import type { PointerPattern } from '../normalize/json-pointer.js';
 import type { DiffCollector } from './collector.js';
-import { OpLocator } from './op-locator.js';
+import { JsonWalk } from './json-walk.js';
 import { preview } from './preview.js';
 import { scalarNoise } from './scalar-noise.js';
 import type { DiffScope } from './scalar-noise.js';
@@ -23,98 +25,124 @@ export function jsonType(value: unknown): JsonType {
   }
 }
 
-const NO_SEGMENTS: readonly string[] = [];
+const NO_PATTERNS: readonly PointerPattern[] = [];
+const NO_TOLERANCE: readonly ToleranceRule[] = [];
 
-function isContainer(value: unknown): value is object {
-  return value !== null && typeof value === 'object';
-}
+/** Turns each JSON Patch operation of the walk into a finding (see {@link diffJson}). */
+class JsonDiffer extends JsonWalk {
+  private readonly ignore: readonly PointerPattern[];
+  private readonly tolerance: readonly ToleranceRule[];
 
-function reportReplace(
-  path: string,
-  key: string,
-  segments: readonly string[],
-  a: unknown,
-  b: unknown,
-  scope: DiffScope,
-  out: DiffCollector,
-): void {
-  if (jsonType(a) !== jsonType(b)) {
-    if (out.has('body', 'type', path)) return;
+  constructor(
+    private readonly scope: DiffScope,
+    private readonly out: DiffCollector,
+  ) {
+    super(scope.rule?.arrays.some((r) => r.mode.kind === 'key') ?? false);
+    this.ignore = scope.rule?.ignore ?? NO_PATTERNS;
+    this.tolerance = scope.rule?.tolerance ?? NO_TOLERANCE;
+  }
+
+  run(a: unknown, b: unknown): void {
+    if (a === b) return;
+    if (
+      typeof a === 'object' &&
+      a !== null &&
+      typeof b === 'object' &&
+      b !== null &&
+      Array.isArray(a) === Array.isArray(b)
+    ) {
+      this.walk(a, b);
+    } else {
+      this.replaced(a, b);
+    }
+  }
+
+  /** Whether `pattern` matches the current location or one of its ancestors. */
+  private under(pattern: PointerPattern): boolean {
+    if (pattern.length > this.depth) return false;
+    for (let i = 0; i < pattern.length; i++) {
+      const p = pattern[i];
+      if (p !== ANY && p !== this.segment(i + 1)) return false;
+    }
+    return true;
+  }
+
+  private ignored(): boolean {
+    for (const p of this.ignore) {
+      if (this.under(p)) {
+        this.out.suppress('body', this.path(), 'rule');
+        return true;
+      }
+    }
+    return false;
+  }
+
+  protected removed(oldValue: unknown): void {
+    if (this.ignore.length > 0 && this.ignored()) return;
+    const path = this.path();
+    if (this.out.has('body', 'remove', path)) return;
+    this.out.diff({
+      kind: 'body',
+      path,
+      op: 'remove',
+      severity: 'major',
+      primary: preview(oldValue),
+    });
+  }
+
+  protected added(newValue: unknown): void {
+    if (this.ignore.length > 0 && this.ignored()) return;
+    const path = this.path();
+    if (this.out.has('body', 'add', path)) return;
+    this.out.diff({ kind: 'body', path, op: 'add', severity: 'info', shadow: preview(newValue) });
+  }
+
+  protected replaced(a: unknown, b: unknown): void {
+    if (this.ignore.length > 0 && this.ignored()) return;
+    const out = this.out;
+    if (jsonType(a) !== jsonType(b)) {
+      const path = this.path();
+      if (out.has('body', 'type', path)) return;
+      out.diff({
+        kind: 'body',
+        path,
+        op: 'type',
+        severity: 'major',
+        primary: preview(a),
+        shadow: preview(b),
+      });
+      return;
+    }
+    let tolerance: ToleranceRule | undefined;
+    if (this.tolerance.length > 0 && typeof a === 'number') {
+      tolerance = this.tolerance.find((t) => this.under(t.pointer));
+    }
+    const key = this.depth > 0 ? this.segment(this.depth) : '';
+    const reason = scalarNoise(a, b, key, tolerance, this.scope.rules);
+    const path = this.path();
+    if (reason !== undefined) {
+      out.suppress('body', path, reason);
+      return;
+    }
+    if (out.has('body', 'replace', path)) return;
     out.diff({
       kind: 'body',
       path,
-      op: 'type',
-      severity: 'major',
+      op: 'replace',
+      severity: 'minor',
       primary: preview(a),
       shadow: preview(b),
     });
-    return;
   }
-  const reason = scalarNoise(a, b, key, segments, scope);
-  if (reason !== undefined) {
-    out.suppress('body', path, reason);
-    return;
-  }
-  if (out.has('body', 'replace', path)) return;
-  out.diff({
-    kind: 'body',
-    path,
-    op: 'replace',
-    severity: 'minor',
-    primary: preview(a),
-    shadow: preview(b),
-  });
 }
 
 /**
- * Diffs two normalized JSON documents with fast-json-patch `compare`, then turns each operation
- * into a finding: `remove` → major, `add` → info, `replace` across JSON types → `type` major,
- * other `replace` → minor unless a volatile detector or tolerance explains it (then suppressed).
- * Operations at or under an ignored pointer are suppressed with reason `rule`.
+ * Diffs two normalized JSON documents. The walk yields the JSON Patch operations fast-json-patch
+ * `compare` would (see `JsonWalk`); each becomes a finding: `remove` → major, `add` → info,
+ * `replace` across JSON types → `type` major, other `replace` → minor unless a volatile detector
+ * or tolerance explains it (then suppressed). Operations at or under an ignored pointer are
+ * suppressed with reason `rule`.
  */
 export function diffJson(a: unknown, b: unknown, scope: DiffScope, out: DiffCollector): void {
-  if (a === b) return;
-  const ignore = scope.rule?.ignore ?? [];
-  // compare() only walks containers of the same shape; a root of another type or a scalar root
-  // is a single replace at the root pointer.
-  if (!isContainer(a) || !isContainer(b) || Array.isArray(a) !== Array.isArray(b)) {
-    if (ignore.some((p) => p.length === 0)) {
-      out.suppress('body', '', 'rule');
-      return;
-    }
-    reportReplace('', '', [], a, b, scope, out);
-    return;
-  }
-  const ops = jsonPatch.compare(a, b);
-  const tolerance = scope.rule?.tolerance.length ?? 0;
-  const locator = new OpLocator(a, scope.rule?.arrays.some((r) => r.mode.kind === 'key') ?? false);
-  for (const op of ops) {
-    locator.locate(op.path);
-    const path = locator.path;
-    if (ignore.length > 0 && locator.underAny(ignore)) {
-      out.suppress('body', path, 'rule');
-      continue;
-    }
-    switch (op.op) {
-      case 'remove':
-        if (!out.has('body', 'remove', path)) {
-          const primary = preview(locator.value);
-          out.diff({ kind: 'body', path, op: 'remove', severity: 'major', primary });
-        }
-        break;
-      case 'add':
-        if (!out.has('body', 'add', path)) {
-          out.diff({ kind: 'body', path, op: 'add', severity: 'info', shadow: preview(op.value) });
-        }
-        break;
-      case 'replace': {
-        const segments = tolerance > 0 ? locator.segments() : NO_SEGMENTS;
-        reportReplace(path, locator.key, segments, locator.value, op.value, scope, out);
-        break;
-      }
-      default:
-        // compare() emits only add/remove/replace (and `test` when invertible, which we don't ask for).
-        break;
-    }
-  }
+  new JsonDiffer(scope, out).run(a, b);
 }

@@ -1,5 +1,4 @@
 import type { SuppressReason } from '@shadowdiff/contracts';
-import { matchesPrefix } from '../normalize/json-pointer.js';
 import {
   isHexToken,
   isNumeric,
@@ -10,7 +9,7 @@ import {
   parseTimestampString,
 } from '../normalize/value-kind.js';
 import type { ParsedTimestamp } from '../normalize/value-kind.js';
-import type { CompiledRouteRule, CompiledRules } from '../route/compile-rules.js';
+import type { CompiledRouteRule, CompiledRules, ToleranceRule } from '../route/compile-rules.js';
 
 /** What a diff needs to know about the rules in force for one pair. */
 export interface DiffScope {
@@ -38,7 +37,8 @@ function epochOf(value: string): ParsedTimestamp | undefined {
 
 /**
  * Why a changed scalar (same JSON type on both sides) is not drift, or undefined if it is.
- * `rule`: a configured numeric tolerance on the route. `volatile`: float noise within
+ * `rule`: within `tolerance` (the route's first configured tolerance matching the path; equal
+ * when within `abs` or within `rel` of the larger magnitude). `volatile`: float noise within
  * `floatRelTolerance`; timestamps of the same format within `timestampToleranceMs` (ISO-8601,
  * RFC 1123; epoch s/ms numbers or digit strings under a time-like key); both sides UUIDs, ULIDs,
  * or hex tokens (>= 16 chars) of equal length.
@@ -47,22 +47,16 @@ export function scalarNoise(
   a: unknown,
   b: unknown,
   key: string,
-  segments: readonly string[],
-  scope: DiffScope,
+  tolerance: ToleranceRule | undefined,
+  rules: CompiledRules,
 ): SuppressReason | undefined {
-  const { rules, rule } = scope;
   if (typeof a === 'number' && typeof b === 'number') {
     const delta = Math.abs(a - b);
-    if (rule !== undefined) {
-      for (const t of rule.tolerance) {
-        if (!matchesPrefix(t.pointer, segments)) continue;
-        const scale = Math.max(Math.abs(a), Math.abs(b));
-        if (
-          (t.abs !== undefined && delta <= t.abs) ||
-          (t.rel !== undefined && delta <= t.rel * scale)
-        ) {
-          return 'rule';
-        }
+    if (tolerance !== undefined) {
+      const scale = Math.max(Math.abs(a), Math.abs(b));
+      const { abs, rel } = tolerance;
+      if ((abs !== undefined && delta <= abs) || (rel !== undefined && delta <= rel * scale)) {
+        return 'rule';
       }
     }
     if (delta <= rules.floatRelTolerance * Math.max(Math.abs(a), Math.abs(b))) return 'volatile';
@@ -77,10 +71,11 @@ export function scalarNoise(
   if (typeof a !== 'string' || typeof b !== 'string') return undefined;
   const n = a.length;
   if (n >= 16 && b.length >= 16) {
-    if (
-      withinTimestamps(parseTimestampString(a), parseTimestampString(b), rules.timestampToleranceMs)
-    ) {
-      return 'volatile';
+    const ta = parseTimestampString(a);
+    if (ta !== undefined) {
+      return withinTimestamps(ta, parseTimestampString(b), rules.timestampToleranceMs)
+        ? 'volatile'
+        : undefined;
     }
     if (n === b.length) {
       if (n === 36 && isUuid(a) && isUuid(b)) return 'volatile';

@@ -155,8 +155,8 @@ describe('judge', () => {
     );
     expect(v.outcome).toBe('match');
     expect(v.suppressed).toEqual([
-      { kind: 'body', path: '/at', reason: 'volatile' },
       { kind: 'body', path: '/requestId', reason: 'volatile' },
+      { kind: 'body', path: '/at', reason: 'volatile' },
     ]);
   });
 

@@ -1,5 +1,12 @@
 import { ROLES, VERDICT_VERSION } from '@shadowdiff/contracts';
-import type { Role, TapRecord, Verdict } from '@shadowdiff/contracts';
+import type {
+  DiffEntry,
+  Outcome,
+  Role,
+  SuppressedEntry,
+  TapRecord,
+  Verdict,
+} from '@shadowdiff/contracts';
 import { DiffCollector } from '../diff/collector.js';
 import type { CompiledRules } from '../route/compile-rules.js';
 import { matchRoute } from '../route/template-route.js';
@@ -24,6 +31,37 @@ export interface JudgeContext {
   now: number;
   /** Learned noise; omitted means built-in rules only. */
   noise?: NoiseFilter;
+}
+
+interface Head {
+  input: JudgeInput;
+  route: string;
+  now: number;
+  roles: Role[];
+  status: Partial<Record<Role, number>>;
+  latencyMs: Partial<Record<Role, number>>;
+}
+
+/** One literal with every field: object spread here cost more than the rest of a matching judge. */
+function build(
+  head: Head,
+  outcome: Outcome,
+  diffs: DiffEntry[],
+  suppressed: SuppressedEntry[],
+): Verdict {
+  return {
+    v: VERDICT_VERSION,
+    traceId: head.input.traceId,
+    service: head.input.service,
+    route: head.route,
+    outcome,
+    decidedAt: head.now,
+    roles: head.roles,
+    status: head.status,
+    latencyMs: head.latencyMs,
+    diffs,
+    suppressed,
+  };
 }
 
 function upstreamValue(record: TapRecord): number | string {
@@ -62,34 +100,23 @@ export function judge(input: JudgeInput, ctx: JudgeContext): Verdict {
       ? undefined
       : matchRoute(anchor.request.method, anchor.request.url, ctx.rules);
   const route = match?.route ?? UNKNOWN_ROUTE;
-  const base = {
-    v: VERDICT_VERSION,
-    traceId: input.traceId,
-    service: input.service,
-    route,
-    decidedAt: ctx.now,
-    roles,
-    status,
-    latencyMs,
-  };
+  const head: Head = { input, route, now: ctx.now, roles, status, latencyMs };
 
   const missingRoles = input.expected.filter((role) => records[role] === undefined);
   if (missingRoles.length > 0) {
-    return { ...base, outcome: 'orphan', missingRoles, diffs: [], suppressed: [] };
+    const verdict = build(head, 'orphan', [], []);
+    verdict.missingRoles = missingRoles;
+    return verdict;
   }
   const a = records.primary;
   const b = records.shadow ?? records.secondary;
   if (a === undefined || b === undefined) {
-    return {
-      ...base,
-      outcome: 'error',
-      error: {
-        code: 'ERR_USAGE',
-        message: `nothing to compare: expected roles [${input.expected.join(', ')}] need primary and shadow`,
-      },
-      diffs: [],
-      suppressed: [],
+    const verdict = build(head, 'error', [], []);
+    verdict.error = {
+      code: 'ERR_USAGE',
+      message: `nothing to compare: expected roles [${input.expected.join(', ')}] need primary and shadow`,
     };
+    return verdict;
   }
 
   const out = new DiffCollector();
@@ -109,16 +136,12 @@ export function judge(input: JudgeInput, ctx: JudgeContext): Verdict {
     }
     if (bothFailed) {
       const { diffs, suppressed } = out.result();
-      return {
-        ...base,
-        outcome: 'error',
-        error: {
-          code: 'ERR_UPSTREAM',
-          message: `primary ${va}: ${a.error?.message ?? ''}; ${b.role} ${vb}: ${b.error?.message ?? ''}`,
-        },
-        diffs,
-        suppressed,
+      const verdict = build(head, 'error', diffs, suppressed);
+      verdict.error = {
+        code: 'ERR_UPSTREAM',
+        message: `primary ${va}: ${a.error?.message ?? ''}; ${b.role} ${vb}: ${b.error?.message ?? ''}`,
       };
+      return verdict;
     }
   } else {
     const rule = ctx.noise?.rule ? ctx.noise.rule(route, match?.rule) : match?.rule;
@@ -134,5 +157,5 @@ export function judge(input: JudgeInput, ctx: JudgeContext): Verdict {
             ? undefined
             : noise.suppress(route, entry.kind, entry.path, entry.op),
   );
-  return { ...base, outcome: diffs.length > 0 ? 'diff' : 'match', diffs, suppressed };
+  return build(head, diffs.length > 0 ? 'diff' : 'match', diffs, suppressed);
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   isHexToken,
@@ -68,6 +69,18 @@ describe('timestamps', () => {
     expect(parseTimestampString('2024-05-01T08:00:00-02')?.ms).toBe(base);
     expect(parseTimestampString('2024-05-01 10:00:00')).toEqual({ ms: base, format: 'iso-local' });
     expect(parseTimestampString('2024-05-01T10:00')?.ms).toBe(base);
+  });
+
+  it('reads back any instant Date prints, in ISO-8601 and RFC 1123 (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -62_000_000_000_000, max: 250_000_000_000_000 }), (ms) => {
+        const date = new Date(ms);
+        expect(parseTimestampString(date.toISOString())?.ms).toBe(ms);
+        if (date.getUTCFullYear() >= 1000 && date.getUTCFullYear() <= 9999) {
+          expect(parseTimestampString(date.toUTCString())?.ms).toBe(ms - date.getUTCMilliseconds());
+        }
+      }),
+    );
   });
 
   it('rejects dates, garbage and near misses', () => {

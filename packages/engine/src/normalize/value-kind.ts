@@ -4,10 +4,14 @@
  * and regexes compiled once at module load, never per call.
  */
 
-const UUID_HYPHENS = [8, 13, 18, 23] as const;
+/** Char classes of ASCII codes: bit 1 digit, bit 2 hex letter. A table beats chained compares. */
+const HEX_CLASS = new Uint8Array(128);
+for (let c = 48; c <= 57; c++) HEX_CLASS[c] = 1;
+for (let c = 97; c <= 102; c++) HEX_CLASS[c] = 2;
+for (let c = 65; c <= 70; c++) HEX_CLASS[c] = 2;
 
-function isHexCode(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+function hexClass(c: number): number {
+  return c < 128 ? (HEX_CLASS[c] as number) : 0;
 }
 
 function isDigitCode(c: number): boolean {
@@ -16,11 +20,18 @@ function isDigitCode(c: number): boolean {
 
 /** `8-4-4-4-12` hex digits, any version. */
 export function isUuid(s: string): boolean {
-  if (s.length !== 36) return false;
-  for (const at of UUID_HYPHENS) if (s.charCodeAt(at) !== 45) return false;
+  if (
+    s.length !== 36 ||
+    s.charCodeAt(8) !== 45 ||
+    s.charCodeAt(13) !== 45 ||
+    s.charCodeAt(18) !== 45 ||
+    s.charCodeAt(23) !== 45
+  ) {
+    return false;
+  }
   for (let i = 0; i < 36; i++) {
     if (i === 8 || i === 13 || i === 18 || i === 23) continue;
-    if (!isHexCode(s.charCodeAt(i))) return false;
+    if (hexClass(s.charCodeAt(i)) === 0) return false;
   }
   return true;
 }
@@ -57,16 +68,15 @@ export function isNumeric(s: string): boolean {
  * string is a number and a pure-letter one (`deadbeef`, `facade`) is more likely a word.
  */
 export function isHexToken(s: string, minLength = 16): boolean {
-  if (s.length < minLength) return false;
-  let digits = 0;
-  let letters = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (isDigitCode(c)) digits++;
-    else if (isHexCode(c)) letters++;
-    else return false;
+  const n = s.length;
+  if (n < minLength) return false;
+  let seen = 0;
+  for (let i = 0; i < n; i++) {
+    const k = hexClass(s.charCodeAt(i));
+    if (k === 0) return false;
+    seen |= k;
   }
-  return digits > 0 && letters > 0;
+  return seen === 3;
 }
 
 /**
@@ -141,6 +151,20 @@ const EPOCH_S_MIN = 1e9;
 const EPOCH_S_MAX = 4.2e9;
 const EPOCH_MS_MIN = 1e12;
 const EPOCH_MS_MAX = 4.2e12;
+
+/**
+ * Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`): integer
+ * arithmetic, several times cheaper than `Date.UTC`, and this runs for both sides of every
+ * changed string.
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
 
 /** Two ASCII digits at `i` as a number, or -1. */
 function d2(s: string, i: number): number {
@@ -225,8 +249,9 @@ function parseIso(s: string): ParsedTimestamp | undefined {
       return undefined;
     }
   }
-  const ms = Date.UTC(hi * 100 + lo, month - 1, day, hour, minute, second, millis) - offset;
-  return Number.isNaN(ms) ? undefined : { ms, format: zoned ? 'iso' : 'iso-local' };
+  const days = daysFromCivil(hi * 100 + lo, month, day);
+  const ms = ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis - offset;
+  return { ms, format: zoned ? 'iso' : 'iso-local' };
 }
 
 /**
