@@ -58,7 +58,10 @@ function item(i: number, next: () => number): Item {
   };
 }
 
-/** A catalogue-like document of about `bytes` bytes of JSON. */
+/**
+ * A catalogue-like document of at most `bytes` bytes of JSON. Every item carries two volatile
+ * fields (a timestamp and a hex token), so the volatile variant is dense with differences.
+ */
 export function primaryDoc(bytes: number): Doc {
   const next = rng(42);
   const doc: Doc = {
@@ -67,7 +70,13 @@ export function primaryDoc(bytes: number): Doc {
     total: 0,
     items: [],
   };
-  while (JSON.stringify(doc).length < bytes) doc.items.push(item(doc.items.length, next));
+  for (;;) {
+    doc.items.push(item(doc.items.length, next));
+    if (JSON.stringify(doc).length > bytes) {
+      doc.items.pop();
+      break;
+    }
+  }
   doc.total = doc.items.length;
   return doc;
 }
