@@ -3,34 +3,7 @@ import { validateConfig } from '@shadowdiff/contracts';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
 import { runDemo } from './run-demo.js';
-import { CLEAN_ROUTES, SEEDED_DRIFT, demoPath } from './sample-services.js';
-
-/** The truth, recomputed from the request mix: which requests the shadow answers differently. */
-function expectedDiffs(requests: number): Map<string, { pairs: number; diffs: number }> {
-  const out = new Map<string, { pairs: number; diffs: number }>();
-  for (let i = 0; i < requests; i++) {
-    const path = demoPath(i);
-    const id = Number(path.split('/')[2]?.split('?')[0]);
-    let route: string;
-    let drift = false;
-    if (path.startsWith('/orders/')) {
-      route = 'GET /orders/{id}';
-      drift = id % 50 === 7 || id % 5 === 0;
-    } else if (path.startsWith('/catalog/')) {
-      route = 'GET /catalog/{id}';
-      drift = id % 3 === 0 || id % 5 === 0;
-    } else if (path.startsWith('/users/')) {
-      route = 'GET /users/{id}';
-    } else {
-      route = 'GET /health';
-    }
-    const row = out.get(route) ?? { pairs: 0, diffs: 0 };
-    row.pairs++;
-    if (drift) row.diffs++;
-    out.set(route, row);
-  }
-  return out;
-}
+import { CLEAN_ROUTES, SEEDED_DRIFT, seededTruth } from './sample-services.js';
 
 describe('the embedded demo pipeline', () => {
   it('finds exactly the seeded drift, per route and field, with zero config and noise cancelled', async () => {
@@ -47,7 +20,7 @@ describe('the embedded demo pipeline', () => {
     try {
       expect(demo.traffic.failed).toBe(0);
       expect(demo.verdicts).toBe(requests);
-      const truth = expectedDiffs(requests);
+      const truth = seededTruth(requests);
       const byRoute = new Map(demo.drift.map((r) => [r.route, r]));
       for (const [route, want] of truth) {
         const got = byRoute.get(route);
@@ -63,8 +36,12 @@ describe('the embedded demo pipeline', () => {
         const fields = byRoute.get(seeded.route)!.topFields.map((f) => `${f.kind}:${f.path}`);
         expect(fields).toContain(`${seeded.kind}:${seeded.path}`);
       }
-      const reported = demo.drift.flatMap((r) => r.topFields.map((f) => `${r.route} ${f.kind}:${f.path}`));
-      expect(new Set(reported)).toEqual(new Set(SEEDED_DRIFT.map((d) => `${d.route} ${d.kind}:${d.path}`)));
+      const reported = demo.drift.flatMap((r) =>
+        r.topFields.map((f) => `${r.route} ${f.kind}:${f.path}`),
+      );
+      expect(new Set(reported)).toEqual(
+        new Set(SEEDED_DRIFT.map((d) => `${d.route} ${d.kind}:${d.path}`)),
+      );
     } finally {
       await demo.close();
     }

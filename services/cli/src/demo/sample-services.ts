@@ -166,3 +166,33 @@ export function demoPath(i: number): string {
       return i % 8 === 3 ? '/health' : `/orders/${1000 + i}?expand=items`;
   }
 }
+
+/**
+ * The truth, recomputed from the request mix and the seeding rules above: per route, how many pairs
+ * the first `requests` requests make and how many of them the shadow answers differently.
+ */
+export function seededTruth(requests: number): Map<string, { pairs: number; diffs: number }> {
+  const out = new Map<string, { pairs: number; diffs: number }>();
+  for (let i = 0; i < requests; i++) {
+    const path = demoPath(i);
+    const id = Number(path.split('/')[2]?.split('?')[0]);
+    let route: string;
+    let drift = false;
+    if (path.startsWith('/orders/')) {
+      route = 'GET /orders/{id}';
+      drift = id % 50 === 7 || id % 5 === 0;
+    } else if (path.startsWith('/catalog/')) {
+      route = 'GET /catalog/{id}';
+      drift = id % 3 === 0 || id % 5 === 0;
+    } else if (path.startsWith('/users/')) {
+      route = 'GET /users/{id}';
+    } else {
+      route = 'GET /health';
+    }
+    const row = out.get(route) ?? { pairs: 0, diffs: 0 };
+    row.pairs++;
+    if (drift) row.diffs++;
+    out.set(route, row);
+  }
+  return out;
+}

@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import type { Meter } from '@opentelemetry/api';
+import type { ShadowdiffConfig } from '@shadowdiff/contracts';
+import { createKafkaPublisher } from '@shadowdiff/kafka';
+import { RedisSampleStore } from '@shadowdiff/redis';
+import { Redis } from 'ioredis';
+import { demoConfig, runScenario } from '../demo/scenario.js';
+import type { ScenarioRun } from '../demo/scenario.js';
+import { createTopics, resolveInfra } from './infra.js';
+import { startWorkerProcesses } from './worker-processes.js';
+
+export interface UpOptions {
+  config: ShadowdiffConfig;
+  meter: Meter;
+  /** Worker processes. Default 2. */
+  workers?: number;
+  requests?: number;
+  concurrency?: number;
+  /** First worker's Prometheus port; worker i gets base + i. 0 turns their endpoints off. */
+  metricsPortBase?: number;
+  log: NodeJS.WritableStream;
+  signal?: AbortSignal;
+}
+
+export interface UpRun extends ScenarioRun {
+  service: string;
+  runId: string;
+  brokers: string[];
+  redisUrl: string;
+  workerMetrics: string[];
+}
+
+/**
+ * Fleet mode: the same scenario as the demo, on real Kafka and Redis with several `shadowdiff
+ * worker` processes in one consumer group. Each run gets its own topics, group and key prefix so
+ * runs never read each other's records.
+ */
+export async function runUp(options: UpOptions): Promise<UpRun> {
+  const say = (line: string) => options.log.write(`shadowdiff up: ${line}\n`);
+  const closers: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const fn of closers.splice(0).reverse()) await fn();
+  };
+  try {
+    const infra = await resolveInfra(options.config.kafka.brokers, options.config.redis.url, say);
+    closers.push(() => infra.stop());
+    const runId = randomBytes(4).toString('hex');
+    const topics = {
+      taps: `shadowdiff.up-${runId}.taps`,
+      verdicts: `shadowdiff.up-${runId}.verdicts`,
+      dlq: `shadowdiff.up-${runId}.dlq`,
+    };
+    const keyPrefix = `${options.config.redis.keyPrefix}up:${runId}:`;
+    const config = demoConfig(options.config, {
+      kafka: { brokers: infra.brokers, topics },
+      redis: { url: infra.redisUrl, keyPrefix },
+      worker: { groupId: `shadowdiff-up-${runId}` },
+    });
+    const count = options.workers ?? 2;
+    await createTopics(infra.brokers, Object.values(topics), Math.max(6, count));
+    say(
+      `run ${runId}: Kafka ${infra.brokers.join(',')}, Redis ${infra.redisUrl}, ${count} worker processes`,
+    );
+
+    const dir = mkdtempSync(`${tmpdir()}/shadowdiff-up-`);
+    closers.push(() => Promise.resolve(rmSync(dir, { recursive: true, force: true })));
+    const base = options.metricsPortBase ?? 9465;
+    const fleet = await startWorkerProcesses({
+      count,
+      dir,
+      log: say,
+      configFor: (i) => ({
+        service: config.service,
+        kafka: { brokers: config.kafka.brokers, topics },
+        redis: { url: config.redis.url, keyPrefix },
+        worker: { groupId: config.worker.groupId, windowMs: config.worker.windowMs },
+        telemetry: { prometheus: { enabled: base > 0, port: base + i } },
+      }),
+    });
+    closers.push(() => fleet.stop());
+
+    const publisher = createKafkaPublisher({
+      brokers: config.kafka.brokers,
+      clientId: 'shadowdiff-up-tap',
+    });
+    closers.push(() => publisher.close());
+    const client = new Redis(config.redis.url, { maxRetriesPerRequest: 2 });
+    closers.push(() => client.quit());
+    const samples = new RedisSampleStore({ client, keyPrefix });
+
+    const verdicts = async () => {
+      const routes = await samples.routes();
+      const stats = await Promise.all(
+        routes.map((r) =>
+          samples.stats({ service: r.service, route: r.route, from: 0, to: Date.now() + 60_000 }),
+        ),
+      );
+      return stats.reduce(
+        (sum, s) => sum + s.outcomes.match + s.outcomes.diff + s.outcomes.orphan + s.outcomes.error,
+        0,
+      );
+    };
+    const run = await runScenario({
+      config,
+      publisher,
+      samples,
+      verdicts,
+      meter: options.meter,
+      requests: options.requests ?? 2_000,
+      concurrency: options.concurrency ?? 16,
+      log: options.log,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    closers.push(() => run.close());
+    return {
+      ...run,
+      service: config.service,
+      runId,
+      brokers: infra.brokers,
+      redisUrl: infra.redisUrl,
+      workerMetrics:
+        base > 0 ? fleet.workers.map((w) => `http://127.0.0.1:${base + w.index}/metrics`) : [],
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
