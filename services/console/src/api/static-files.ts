@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-/** The UI: plain HTML, one JS module and one stylesheet, no build step. */
-const FILES: Record<string, { file: string; type: string }> = {
-  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/assets/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
-  '/assets/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
-  '/assets/favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
 };
 
 export interface StaticFile {
@@ -16,17 +17,30 @@ export interface StaticFile {
 }
 
 /**
- * Loads the UI files once at start-up (a few tens of KB). `public/` sits beside `src/` and `dist/`,
- * so the same URL resolves from sources (tests) and from the build.
+ * The UI: plain HTML, ES modules and CSS, no build step. Loaded once at start-up (a few tens of
+ * KB) into a fixed map, so no request path ever reaches the file system. `public/` sits beside
+ * `src/` and `dist/`, so the same URL resolves from sources (tests) and from the build. `index.html`
+ * is served at `/`, everything else at `/assets/<path>`.
  */
 export function loadStaticFiles(
   dir = new URL('../../public/', import.meta.url),
 ): Map<string, StaticFile> {
+  const root = fileURLToPath(dir);
   const out = new Map<string, StaticFile>();
-  for (const [path, { file, type }] of Object.entries(FILES)) {
-    const bytes = readFileSync(new URL(file, dir));
-    const etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 22)}"`;
-    out.set(path, { bytes, type, etag });
-  }
+  const visit = (rel: string): void => {
+    for (const entry of readdirSync(join(root, rel), { withFileTypes: true })) {
+      const path = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isDirectory()) {
+        visit(path);
+        continue;
+      }
+      const type = TYPES[extname(entry.name)];
+      if (!entry.isFile() || type === undefined) continue;
+      const bytes = readFileSync(join(root, path));
+      const etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 22)}"`;
+      out.set(path === 'index.html' ? '/' : `/assets/${path}`, { bytes, type, etag });
+    }
+  };
+  visit('');
   return out;
 }
