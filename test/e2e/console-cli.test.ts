@@ -113,6 +113,24 @@ describe('shadowdiff gate / report / console verbs', () => {
     });
   });
 
+  it('gate says "not enough evidence" (exit 2), never pass, when Redis cannot be read', async () => {
+    const err = capture();
+    const code = await runCli(
+      ['gate', '--config', configPath, '--max-diff-rate', '0.5%', '--min-pairs', '1'],
+      COMMANDS,
+      {
+        stdout: capture().stream,
+        stderr: err.stream,
+        env: { REDIS_URL: 'redis://127.0.0.1:1' },
+        stopSignal: new AbortController().signal,
+      },
+    );
+    expect(code).toBe(2);
+    expect(err.text()).toContain(
+      'shadowdiff gate: cannot read the statistics from redis://127.0.0.1:1',
+    );
+  });
+
   it('gate refuses bad input with the flag named, and has --help', async () => {
     const bad = await cli(['gate', '--max-diff-rate', 'abc', '--min-pairs', '500']);
     expect(bad.code).toBe(2);

@@ -3,7 +3,9 @@ import { ConsoleData } from '../api/console-data.js';
 import { createFleetStores } from '../cli/fleet-stores.js';
 import { flag, requiredStr, str } from '../cli/option-values.js';
 import { parseCount, parseDuration, parseRate, parseRatio } from '../cli/parse-flags.js';
+import { GATE_EXIT } from './gate-decision.js';
 import { formatGate } from './gate-format.js';
+import type { GateReport } from './gate-format.js';
 import { runGate } from './run-gate.js';
 import type { GateRequest } from './run-gate.js';
 
@@ -31,15 +33,23 @@ export function gateRequest(values: OptionValues, service: string, now: number):
 async function run(config: ShadowdiffConfig, values: OptionValues, io: CommandIo): Promise<number> {
   const request = gateRequest(values, config.service, Date.now());
   const stores = createFleetStores(config, (line) => io.stderr.write(`shadowdiff gate: ${line}\n`));
+  let report: GateReport;
   try {
-    const report = await runGate(new ConsoleData(stores.samples, stores.noise), request);
-    io.stdout.write(
-      flag(values, 'json') ? `${JSON.stringify(report, null, 2)}\n` : formatGate(report),
+    report = await runGate(new ConsoleData(stores.samples, stores.noise), request);
+  } catch (error) {
+    // No evidence could be read (Redis away): that is "not enough evidence", never a pass, and not
+    // a verdict on the shadow either — a rollout step retries exit 2 (see the README).
+    io.stderr.write(
+      `shadowdiff gate: cannot read the statistics from ${config.redis.url}: ${(error as Error)?.message ?? String(error)}\n`,
     );
-    return report.exitCode;
+    return GATE_EXIT.insufficient;
   } finally {
     await stores.close();
   }
+  io.stdout.write(
+    flag(values, 'json') ? `${JSON.stringify(report, null, 2)}\n` : formatGate(report),
+  );
+  return report.exitCode;
 }
 
 /** `shadowdiff gate`: a rollout step's pass / fail / not-enough-evidence over the last window. */
