@@ -96,8 +96,6 @@ export function createRequestHandler(
           mirroring ? Math.max(ctx.captureBodyBytes, mirrorCap) : ctx.captureBodyBytes,
         )
       : undefined;
-    if (reqBody !== undefined && declared !== 0)
-      req.on('data', (chunk: Buffer) => reqBody.push(chunk));
 
     let captured: Captured<CapturedRequest> | undefined;
     const capturedRequest = (): Captured<CapturedRequest> =>
@@ -191,10 +189,18 @@ export function createRequestHandler(
         forwardHeaders(upRes.rawHeaders, undefined, http11),
       );
       const resBody = recording ? new BodyCapture(ctx.captureBodyBytes) : undefined;
-      if (resBody !== undefined) upRes.on('data', (chunk: Buffer) => resBody.push(chunk));
-      // Registered before pipe so trailers are added before pipe ends the response.
+      // One listener streams and tees (cheaper than pipe plus a second 'data' listener), with
+      // back-pressure: a slow client pauses the upstream instead of growing memory.
+      upRes.on('data', (chunk: Buffer) => {
+        resBody?.push(chunk);
+        if (!res.write(chunk)) {
+          upRes.pause();
+          res.once('drain', () => upRes.resume());
+        }
+      });
       upRes.once('end', () => {
         if (upRes.rawTrailers.length > 0) res.addTrailers(pairs(upRes.rawTrailers));
+        res.end();
         if (resBody !== undefined) {
           finishPrimary({
             response: recorder.response(upRes.statusCode ?? 0, upRes.rawHeaders, resBody),
@@ -217,7 +223,6 @@ export function createRequestHandler(
               },
         );
       });
-      upRes.pipe(res);
     });
 
     upReq.on('error', (error) => {
@@ -246,7 +251,19 @@ export function createRequestHandler(
       finishPrimary(undefined, 'client_aborted');
     });
 
-    req.pipe(upReq);
+    if (declared === 0) {
+      // No body: nothing to stream (node's server discards the empty request body itself).
+      upReq.end();
+    } else {
+      req.on('data', (chunk: Buffer) => {
+        reqBody?.push(chunk);
+        if (!upReq.write(chunk)) {
+          req.pause();
+          upReq.once('drain', () => req.resume());
+        }
+      });
+      req.once('end', () => upReq.end());
+    }
   };
 }
 

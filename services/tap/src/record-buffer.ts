@@ -41,6 +41,8 @@ export interface BufferStats {
 export class RecordBuffer {
   private queue: OutboundMessage[] = [];
   private bytes = 0;
+  /** When the oldest queued record arrived (the queue went from empty to non-empty). */
+  private queuedSince = 0;
   private timer: NodeJS.Timeout | undefined;
   private sending: Promise<void> | undefined;
   private backoffMs = 0;
@@ -71,6 +73,7 @@ export class RecordBuffer {
     if (this.queue.length >= o.maxRecords || this.bytes + value.byteLength > o.maxBytes) {
       return this.drop('buffer_full', 1);
     }
+    if (this.queue.length === 0) this.queuedSince = Date.now();
     this.queue.push({ topic: o.topic, key, value });
     this.bytes += value.byteLength;
     if (this.timer === undefined && this.sending === undefined) {
@@ -136,6 +139,7 @@ export class RecordBuffer {
     if (this.queue.length === 0 || this.sending !== undefined) return;
     const o = this.options;
     const batch = this.queue.splice(0, o.maxBatchRecords);
+    this.queuedSince = Date.now();
     let batchBytes = 0;
     for (const m of batch) batchBytes += m.value.byteLength;
     this.sending = o.publisher.publish(batch).then(
@@ -152,6 +156,7 @@ export class RecordBuffer {
         const retriable = !(error instanceof ShadowdiffError) || error.retriable;
         if (retriable) {
           this.queue.unshift(...batch);
+          this.queuedSince = 0;
         } else {
           this.bytes -= batchBytes;
           this.drop('publish_failed', batch.length);
@@ -165,10 +170,15 @@ export class RecordBuffer {
     );
   }
 
-  private sent(delayMs: number): void {
+  private sent(backoffMs: number): void {
     this.sending = undefined;
-    // Records that arrived during the round trip have lingered already: send them right away.
-    if (this.queue.length > 0 && !this.closed && this.timer === undefined) this.arm(delayMs);
+    if (this.queue.length === 0 || this.closed || this.timer !== undefined) return;
+    if (backoffMs > 0) return this.arm(backoffMs);
+    // Under steady load acks come back quickly; sending whatever arrived meanwhile would shrink
+    // batches to a few records, and a send's fixed cost dwarfs a record's. So the linger still
+    // applies, counted from the oldest waiting record, unless a full batch is ready.
+    const full = this.queue.length >= this.options.maxBatchRecords;
+    this.arm(full ? 0 : Math.max(0, this.queuedSince + this.options.lingerMs - Date.now()));
   }
 }
 
