@@ -97,6 +97,7 @@ export type {
   NoiseState,
   ValueClass,
   NoiseKey,
+  NoiseMark,
   NoiseEntryDelta,
   SecondaryDelta,
   RouteNoiseDelta,

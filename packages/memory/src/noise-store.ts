@@ -4,6 +4,7 @@ import type {
   NoiseDecisionRecord,
   NoiseDelta,
   NoiseKey,
+  NoiseMark,
   NoiseSnapshot,
   NoiseStore,
 } from '@shadowdiff/engine';
@@ -36,9 +37,8 @@ export class MemoryNoiseStore implements NoiseStore {
     return Promise.resolve([...new Set([...this.tables.keys(), ...this.decisions.keys()])]);
   }
 
-  markLearned(keys: NoiseKey[], at: number): Promise<void> {
-    for (const k of keys)
-      this.tables.get(k.service)?.markLearned(k.route, k.kind, k.aspect, k.path, at);
+  markLearned(marks: NoiseMark[], at: number): Promise<void> {
+    for (const m of marks) this.tables.get(m.key.service)?.markLearned(m, at);
     return Promise.resolve();
   }
 

@@ -43,6 +43,7 @@ export const ENTRY_FIELDS = {
   sortedPrimary: 'sp',
   sortedShadow: 'ss',
   learnedAt: 'learnedAt',
+  learnedSamples: 'learnedSamples',
 } as const;
 
 /** Field of one value class's count. */

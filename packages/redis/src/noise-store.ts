@@ -7,6 +7,7 @@ import type {
   NoiseDiffKind,
   NoiseEntryStats,
   NoiseKey,
+  NoiseMark,
   NoiseSnapshot,
   NoiseStore,
   RouteNoiseStats,
@@ -30,16 +31,17 @@ export interface RedisNoiseStoreOptions {
   retentionMs?: number;
 }
 
-/** Sets `learnedAt` only on an entry that exists and has none. */
+/** Sets `learnedAt` and `learnedSamples` only on an entry that exists and has none. */
 const MARK_LEARNED = `
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  return redis.call('HSETNX', KEYS[1], 'learnedAt', ARGV[1])
+if redis.call('EXISTS', KEYS[1]) == 1 and redis.call('HSETNX', KEYS[1], 'learnedAt', ARGV[1]) == 1 then
+  redis.call('HSET', KEYS[1], 'learnedSamples', ARGV[2])
+  return 1
 end
 return 0
 `;
 
 interface WithMarkLearned {
-  sdNoiseMarkLearnedV1(key: string, at: number): ChainableCommander;
+  sdNoiseMarkLearnedV2(key: string, at: number, samples: number): ChainableCommander;
 }
 
 type IndexMeta = [route: string, kind: NoiseDiffKind, aspect: NoiseAspect, path: string];
@@ -74,8 +76,8 @@ export class RedisNoiseStore implements NoiseStore {
     this.#client = options.client;
     this.#prefix = options.keyPrefix ?? 'shadowdiff:';
     this.#retentionMs = options.retentionMs ?? 30 * 24 * 3_600_000;
-    if (!('sdNoiseMarkLearnedV1' in this.#client)) {
-      this.#client.defineCommand('sdNoiseMarkLearnedV1', { numberOfKeys: 1, lua: MARK_LEARNED });
+    if (!('sdNoiseMarkLearnedV2' in this.#client)) {
+      this.#client.defineCommand('sdNoiseMarkLearnedV2', { numberOfKeys: 1, lua: MARK_LEARNED });
     }
   }
 
@@ -217,8 +219,10 @@ export class RedisNoiseStore implements NoiseStore {
         sortedPrimary: num(hash[ENTRY_FIELDS.sortedPrimary]),
         sortedShadow: num(hash[ENTRY_FIELDS.sortedShadow]),
       };
-      if (hash[ENTRY_FIELDS.learnedAt] !== undefined)
+      if (hash[ENTRY_FIELDS.learnedAt] !== undefined) {
         stats.learnedAt = num(hash[ENTRY_FIELDS.learnedAt]);
+        stats.learnedSamples = num(hash[ENTRY_FIELDS.learnedSamples]);
+      }
       route(routeName).entries.push(stats);
     });
     secIndex.forEach(([, routeName], j) => {
@@ -261,13 +265,15 @@ export class RedisNoiseStore implements NoiseStore {
     );
   }
 
-  markLearned(keys: NoiseKey[], at: number): Promise<void> {
-    if (keys.length === 0) return Promise.resolve();
+  markLearned(marks: NoiseMark[], at: number): Promise<void> {
+    if (marks.length === 0) return Promise.resolve();
     return storeCall('noise mark', async () => {
       const pipe = this.#client.pipeline();
       const mark = pipe as unknown as WithMarkLearned;
-      for (const k of keys)
-        mark.sdNoiseMarkLearnedV1(noiseKeys.entry(this.#prefix, k.service, noiseId(k)), at);
+      for (const m of marks) {
+        const key = noiseKeys.entry(this.#prefix, m.key.service, noiseId(m.key));
+        mark.sdNoiseMarkLearnedV2(key, at, m.samples);
+      }
       await exec(pipe);
     });
   }

@@ -95,7 +95,12 @@ export class NoiseRuntime implements PairNoise {
           this.counters.learned += marks.length;
           log.line(
             `noise-learned-${service}`,
-            `worker: learned noise on ${service}: ${marks.map((k) => `${k.route} ${k.path}`).join(', ')}`,
+            `worker: learned noise on ${service}: ${marks
+              .slice(0, 5)
+              .map(
+                (m) => `${m.key.route} ${m.key.path}${m.key.aspect === 'order' ? ' (order)' : ''}`,
+              )
+              .join(', ')}${marks.length > 5 ? ` and ${marks.length - 5} more` : ''}`,
           );
         }
         this.counters.refreshes++;

@@ -61,6 +61,9 @@ interface RouteWindow {
 
 const SEP = '\u0000';
 
+/** How many observations back a primary value is compared with for counter evidence. */
+export const COUNTER_LAG = 8;
+
 function isNoiseKind(kind: DiffKind): kind is NoiseDiffKind {
   return kind !== 'status';
 }
@@ -70,15 +73,15 @@ function isNoiseKind(kind: DiffKind): kind is NoiseDiffKind {
  * Only value changes (`replace`) are learnable: structural changes (add, remove, type) and status
  * findings are never noise, so they are not even counted. Memory is bounded: routes and entries
  * per route are capped per window, each entry's distinct values are a KMV sketch, and the last
- * primary value per entry (counter evidence) lives in a map cleared when it grows past its cap.
+ * few primary values per entry (counter evidence) live in a map cleared when it grows past its cap.
  */
 export class NoiseAccumulator {
   private readonly service: string;
   private readonly maxRoutes: number;
   private readonly maxEntries: number;
   private routes = new Map<string, RouteWindow>();
-  /** Last numeric primary value per route x path, across windows (counter evidence). */
-  private readonly lastPrimary = new Map<string, number>();
+  /** The last COUNTER_LAG numeric primary values per route x path, across windows. */
+  private readonly recent = new Map<string, number[]>();
   /** Observations dropped by the caps since the last drain. */
   dropped = 0;
 
@@ -175,14 +178,20 @@ export class NoiseAccumulator {
     (entry.sketch ??= new KmvSketch()).add(hash32(JSON.stringify(values.primary) ?? 'undefined'));
     const n = numericValue(values.primary);
     if (n === undefined) return;
+    // Counter evidence compares each primary value with the one COUNTER_LAG observations back,
+    // not the previous one: pairs complete out of request order under concurrency, which would
+    // make a counter look random pair to pair, but not over a few pairs.
     const key = `${route}${SEP}${d.kind}${SEP}${path}`;
-    const last = this.lastPrimary.get(key);
-    if (last !== undefined) {
-      d.steps++;
-      if (n > last) d.rises++;
+    let ring = this.recent.get(key);
+    if (ring === undefined) {
+      if (this.recent.size >= this.maxRoutes * this.maxEntries) this.recent.clear();
+      this.recent.set(key, (ring = []));
     }
-    if (this.lastPrimary.size >= this.maxRoutes * this.maxEntries) this.lastPrimary.clear();
-    this.lastPrimary.set(key, n);
+    if (ring.length === COUNTER_LAG) {
+      d.steps++;
+      if (n > (ring.shift() as number)) d.rises++;
+    }
+    ring.push(n);
   }
 
   private secondary(

@@ -111,7 +111,11 @@ const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
 
 /** The evidence of one entry on a route that has compared `routePairs` pairs so far. */
 export function evidenceOf(entry: NoiseEntryStats, routePairs: number): NoiseEvidence {
-  const samples = Math.max(0, routePairs - entry.since);
+  const seen = Math.max(0, routePairs - entry.since);
+  const samples =
+    entry.aspect === 'order' && entry.learnedSamples !== undefined
+      ? Math.min(seen, entry.learnedSamples)
+      : seen;
   let valued = 0;
   for (const n of Object.values(entry.classes)) valued += n ?? 0;
   const evidence: NoiseEvidence = {

@@ -52,7 +52,7 @@ function harness(config: NoiseConfigInput = {}, every = 1) {
   const flush = () => {
     for (const d of learner.drain()) table.record(d);
     const marks = learner.apply({ service: SERVICE, routes: table.routeStats(), decisions });
-    for (const k of marks) table.markLearned(k.route, k.kind, k.aspect, k.path, n);
+    for (const m of marks) table.markLearned(m, n);
   };
   return {
     learner,
@@ -278,6 +278,11 @@ describe('noise learner: set-like arrays', () => {
     const tags = ['a', 'b', 'c', 'd', 'e'];
     for (let i = 0; i < 40; i++) h.pair({ tags: shuffle(tags) }, { tags: shuffle(tags) });
     expect(h.status('/tags', 'order')).toBe('learned');
+    for (let i = 0; i < 60; i++) h.pair({ tags: shuffle(tags) }, { tags: shuffle(tags) });
+    // A learned set is no longer observed: its evidence stays as it was when learned.
+    const listed = h.learner.view(SERVICE)!.list().find((l) => l.aspect === 'order')!;
+    expect(listed.evidence.samples).toBe(30);
+    expect(listed.evidence.changeRate).toBeGreaterThan(0.9);
     const quiet = h.pair({ tags: shuffle(tags) }, { tags: shuffle(tags) });
     expect(quiet.outcome).toBe('match');
     const drift = h.pair({ tags: shuffle(tags) }, { tags: shuffle(['a', 'b', 'c', 'd', 'x']) });

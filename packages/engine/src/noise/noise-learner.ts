@@ -1,7 +1,7 @@
 import type { NoiseConfig, Role, SuppressReason, TapRecord, Verdict } from '@shadowdiff/contracts';
 import type { DiffKind, DiffOp } from '@shadowdiff/contracts';
 import type { NoiseFilter } from '../judge/noise-filter.js';
-import type { NoiseDelta, NoiseKey, NoiseSnapshot } from '../ports/noise-store.js';
+import type { NoiseDelta, NoiseMark, NoiseSnapshot } from '../ports/noise-store.js';
 import type { CompiledRouteRule, CompiledRules } from '../route/compile-rules.js';
 import { NoiseAccumulator } from './accumulator.js';
 import { NoiseView } from './noise-view.js';
@@ -123,7 +123,7 @@ export class NoiseLearner {
   }
 
   /** Swaps in the decisions over a fresh snapshot; returns the entries to mark learned in the store. */
-  apply(snapshot: NoiseSnapshot): readonly NoiseKey[] {
+  apply(snapshot: NoiseSnapshot): readonly NoiseMark[] {
     const state = this.state(snapshot.service);
     if (state === undefined) return [];
     state.view = new NoiseView(snapshot, this.options);

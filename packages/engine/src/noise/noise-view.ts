@@ -8,6 +8,7 @@ import type {
   NoiseDecisionRecord,
   NoiseDiffKind,
   NoiseKey,
+  NoiseMark,
   NoiseSnapshot,
 } from '../ports/noise-store.js';
 import type { CompiledRouteRule, CompiledRules } from '../route/compile-rules.js';
@@ -90,7 +91,7 @@ export class NoiseView implements NoiseFilter {
   private readonly routes = new Map<string, RouteView>();
   private readonly listed: NoiseListing[] = [];
   private readonly statuses = new Map<string, NoiseStatus>();
-  private readonly toMark: NoiseKey[] = [];
+  private readonly toMark: NoiseMark[] = [];
 
   constructor(
     readonly snapshot: NoiseSnapshot,
@@ -117,7 +118,9 @@ export class NoiseView implements NoiseFilter {
           path: e.path,
         };
         this.note(view, key, a.status, e.changes + e.other);
-        if (a.status === 'learned' && e.learnedAt === undefined) this.toMark.push(key);
+        if (a.status === 'learned' && e.learnedAt === undefined) {
+          this.toMark.push({ key, samples: a.evidence.samples });
+        }
         this.listed.push(listing(key, a.status, a.evidence, a.reason, e.learnedAt, decision));
       }
       if (r.secondary !== undefined) {
@@ -286,7 +289,7 @@ export class NoiseView implements NoiseFilter {
   }
 
   /** Entries whose evidence crossed the thresholds but are not marked learned in the store yet. */
-  newlyLearned(): readonly NoiseKey[] {
+  newlyLearned(): readonly NoiseMark[] {
     return this.toMark;
   }
 

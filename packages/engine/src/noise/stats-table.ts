@@ -2,6 +2,7 @@ import type {
   NoiseDelta,
   NoiseEntryDelta,
   NoiseEntryStats,
+  NoiseMark,
   RouteNoiseStats,
   SecondaryStats,
   ValueClass,
@@ -91,10 +92,14 @@ export class NoiseStatsTable {
   }
 
   /** Marks an entry learned at `at` unless it already is; false when the entry is unknown. */
-  markLearned(route: string, kind: string, aspect: string, path: string, at: number): boolean {
+  markLearned(mark: NoiseMark, at: number): boolean {
+    const { route, kind, aspect, path } = mark.key;
     const stored = this.routes.get(route)?.entries.get(`${kind}${SEP}${aspect}${SEP}${path}`);
     if (stored === undefined) return false;
-    stored.stats.learnedAt ??= at;
+    if (stored.stats.learnedAt === undefined) {
+      stored.stats.learnedAt = at;
+      stored.stats.learnedSamples = mark.samples;
+    }
     return true;
   }
 

@@ -114,6 +114,17 @@ export interface NoiseEntryStats {
   sortedShadow: number;
   /** Set when evidence made it noise (a worker marked it); absent otherwise. */
   learnedAt?: number;
+  /**
+   * Samples the entry had when it was learned. A learned set is normalized away and no longer
+   * observed, so its evidence is shown as it stood then, not diluted by later pairs.
+   */
+  learnedSamples?: number;
+}
+
+/** An entry to mark learned, with the samples its evidence covered then. */
+export interface NoiseMark {
+  key: NoiseKey;
+  samples: number;
 }
 
 export interface SecondaryStats {
@@ -165,7 +176,7 @@ export interface NoiseStore {
    * when evidence crosses the thresholds (learning is sticky); user decisions live apart and are
    * never touched.
    */
-  markLearned(keys: NoiseKey[], at: number): Promise<void>;
+  markLearned(marks: NoiseMark[], at: number): Promise<void>;
   /**
    * Records a user's decision, or clears it (`undefined`: back to automatic). Resolves to
    * whether a decision existed before.

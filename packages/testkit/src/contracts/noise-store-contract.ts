@@ -207,10 +207,16 @@ export function noiseStoreContract(name: string, setup: () => Promise<NoiseStore
         aspect: 'value',
         path,
       });
-      await store.markLearned([key('/a'), key('/ghost')], 1_000);
-      await harness.connect().markLearned([key('/a')], 2_000);
+      await store.markLearned(
+        [
+          { key: key('/a'), samples: 40 },
+          { key: key('/ghost'), samples: 1 },
+        ],
+        1_000,
+      );
+      await harness.connect().markLearned([{ key: key('/a'), samples: 90 }], 2_000);
       const snapshot = await store.load(service);
-      expect(find(snapshot, ROUTE, '/a').learnedAt).toBe(1_000);
+      expect(find(snapshot, ROUTE, '/a')).toMatchObject({ learnedAt: 1_000, learnedSamples: 40 });
       expect(snapshot.routes[0]!.entries.map((e) => e.path)).toEqual(['/a']);
     });
 
