@@ -2,6 +2,7 @@ import { DecodeError } from '../errors.js';
 import { TAP_RECORD_VERSION, tapRecordHeaderSchema } from '../tap-record.js';
 import type { TapRecord, TapRecordHeader } from '../tap-record.js';
 import type { Decoded } from './result.js';
+import { isTapRecordHeader } from './tap-record-fast-check.js';
 import { zodReason } from './zod-reason.js';
 
 /**
@@ -116,18 +117,24 @@ export function decodeTapRecord(value: Uint8Array | null | undefined): Decoded<T
   } catch (error) {
     return fail('ERR_DECODE_HEADER', `header is not UTF-8 JSON: ${(error as Error).message}`);
   }
-  const parsed = tapRecordHeaderSchema.safeParse(raw);
-  if (!parsed.success) {
-    const version = (raw as { v?: unknown } | null)?.v;
-    if (version !== undefined && version !== TAP_RECORD_VERSION) {
-      return fail(
-        'ERR_DECODE_VERSION',
-        `record schema version ${String(version)} is not supported (this build reads ${TAP_RECORD_VERSION})`,
-      );
+  // The fast check accepts only what the schema accepts; zod decides (and explains) the rest.
+  let h: TapRecordHeader;
+  if (isTapRecordHeader(raw)) {
+    h = raw;
+  } else {
+    const parsed = tapRecordHeaderSchema.safeParse(raw);
+    if (!parsed.success) {
+      const version = (raw as { v?: unknown } | null)?.v;
+      if (version !== undefined && version !== TAP_RECORD_VERSION) {
+        return fail(
+          'ERR_DECODE_VERSION',
+          `record schema version ${String(version)} is not supported (this build reads ${TAP_RECORD_VERSION})`,
+        );
+      }
+      return fail('ERR_DECODE_SCHEMA', zodReason(parsed.error));
     }
-    return fail('ERR_DECODE_SCHEMA', zodReason(parsed.error));
+    h = parsed.data;
   }
-  const h = parsed.data;
   const bodiesStart = PRELUDE + headerLength;
   const reqLength = h.request.bodyLength;
   const resLength = h.response?.bodyLength ?? 0;
