@@ -154,3 +154,45 @@ describe('ShadowMetrics', () => {
     expect(statusClass(undefined)).toBe('error');
   });
 });
+
+describe('ShadowMetrics.recordVerdicts', () => {
+  it('gives the same points as recording each verdict on its own', async () => {
+    const verdicts = Array.from({ length: 30 }, (_, i) =>
+      verdict({
+        traceId: `t${i}`,
+        route: i % 3 === 0 ? 'GET /a' : 'GET /b',
+        outcome: i % 2 === 0 ? 'diff' : 'match',
+        status: { primary: 200, shadow: i % 5 === 0 ? 500 : 200 },
+        latencyMs: { primary: i, shadow: 2 * i },
+        diffs:
+          i % 2 === 0
+            ? [{ kind: 'body', path: `/x${i % 4}`, op: 'replace', severity: 'minor' }]
+            : [],
+        suppressed: [{ kind: 'header', path: 'date', reason: 'volatile' }],
+      }),
+    );
+    const one = harness();
+    const batch = harness();
+    shutdown = async () => {
+      await one.shutdown();
+      await batch.shutdown();
+    };
+    const a = new ShadowMetrics(one.meter);
+    for (const v of verdicts) a.recordVerdict(v, v.latencyMs.shadow);
+    new ShadowMetrics(batch.meter).recordVerdicts(
+      verdicts.map((v) => ({ verdict: v, lagMs: v.latencyMs.shadow })),
+    );
+    const norm = (m: Map<string, MetricData>) =>
+      [...m.values()]
+        .flatMap((metric) =>
+          metric.dataPoints.map(
+            (p) =>
+              `${metric.descriptor.name} ${JSON.stringify(Object.entries(p.attributes).sort())} ${JSON.stringify(p.value)}`,
+          ),
+        )
+        .sort();
+    const got = norm(await batch.collect());
+    expect(got.length).toBeGreaterThan(10);
+    expect(got).toEqual(norm(await one.collect()));
+  });
+});

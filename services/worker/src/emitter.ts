@@ -92,7 +92,7 @@ export class VerdictEmitter {
     }
     if (messages.length > 0) await this.publish(messages, fresh.length);
     this.counters.verdicts += fresh.length;
-    for (const j of fresh) o.metrics.recordVerdict(j.verdict, j.lagMs);
+    o.metrics.recordVerdicts(fresh);
     if (fresh.length > 0 || late.length > 0) {
       const batch = new SampleBatch(o.metrics.limiter, o.examplesPerPath);
       const now = Date.now();
