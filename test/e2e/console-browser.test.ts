@@ -11,7 +11,14 @@ import { waitFor } from '@shadowdiff/testkit';
 import { chromium } from 'playwright-core';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRIFT_EVERY, DRIFT_PATH, DRIFT_ROUTE, startConsolePipeline } from './console-pipeline.js';
+import {
+  DRIFT_EVERY,
+  DRIFT_PATH,
+  DRIFT_ROUTE,
+  NOISE_PATH,
+  NOISE_ROUTE,
+  startConsolePipeline,
+} from './console-pipeline.js';
 import type { ConsolePipeline } from './console-pipeline.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -29,6 +36,7 @@ const CHROMIUM_FLAGS = [
 const ARTIFACTS = fileURLToPath(new URL('../../.artifacts/console-e2e/', import.meta.url));
 const ORDERS = 200;
 const USERS = 60;
+const PRODUCTS = 80;
 
 describe('console in a real browser over a real pipeline run', () => {
   let pipeline: ConsolePipeline;
@@ -44,6 +52,7 @@ describe('console in a real browser over a real pipeline run', () => {
     pipeline = await startConsolePipeline();
     for (let i = 1; i <= ORDERS; i++) expect(await pipeline.get(`/orders/${i}`)).toBe(200);
     for (let i = 1; i <= USERS; i++) expect(await pipeline.get(`/users/${i}`)).toBe(200);
+    for (let i = 1; i <= PRODUCTS; i++) expect(await pipeline.get(`/products/${i}`)).toBe(200);
     await waitFor(
       'every mirrored request judged and in the sample store',
       async () => {
@@ -53,9 +62,16 @@ describe('console in a real browser over a real pipeline run', () => {
           from: Date.now() - 600_000,
           to: Date.now() + 60_000,
         });
-        return s.pairs === ORDERS && pipeline.worker.counters.verdicts === ORDERS + USERS;
+        return (
+          s.pairs === ORDERS && pipeline.worker.counters.verdicts === ORDERS + USERS + PRODUCTS
+        );
       },
       30_000,
+    );
+    await waitFor('the seeded counter learned as noise', async () =>
+      (await pipeline.noise.list('shop')).some(
+        (l) => l.route === NOISE_ROUTE && l.path === NOISE_PATH && l.status === 'learned',
+      ),
     );
     mkdirSync(ARTIFACTS, { recursive: true });
     profile = mkdtempSync(join(tmpdir(), 'shadowdiff-chromium-'));
@@ -115,6 +131,31 @@ describe('console in a real browser over a real pipeline run', () => {
     const finding = page.locator('.finding').first();
     expect(await finding.getAttribute('data-path')).toBe(DRIFT_PATH);
     await page.screenshot({ path: `${ARTIFACTS}example.png`, fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('lists learned noise with its evidence, and a rejection reaches the store', async () => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${pipeline.console.url}/#/noise`);
+    const row = page.locator('table.noise tbody tr').filter({ hasText: NOISE_PATH });
+    await row.waitFor();
+    expect(await row.getAttribute('data-state')).toBe('learned');
+    expect(await row.textContent()).toContain(NOISE_ROUTE);
+    expect(await row.textContent()).toContain('counter');
+    await page.screenshot({ path: `${ARTIFACTS}noise.png`, fullPage: true });
+
+    await row.locator('button[data-decision="rejected"]').click();
+    await page.locator('.filter-tabs button[data-filter="rejected"]').click();
+    const rejected = page
+      .locator(`table.noise tbody tr[data-state="rejected"]`)
+      .filter({ hasText: NOISE_PATH });
+    await rejected.waitFor();
+    const listed = await pipeline.noise.list('shop');
+    expect(listed.find((l) => l.route === NOISE_ROUTE && l.path === NOISE_PATH)?.status).toBe(
+      'rejected',
+    );
     expect(errors).toEqual([]);
   });
 });

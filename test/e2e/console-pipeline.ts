@@ -9,10 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { metrics } from '@opentelemetry/api';
 import { validateConfig } from '@shadowdiff/contracts';
 import type { ShadowdiffConfig } from '@shadowdiff/contracts';
-import { startConsole } from '@shadowdiff/console';
-import type { ConsoleHandle, ConsoleNoise } from '@shadowdiff/console';
+import { catalogNoise, startConsole } from '@shadowdiff/console';
+import type { ConsoleHandle } from '@shadowdiff/console';
+import { NoiseCatalog, compileRules } from '@shadowdiff/engine';
 import {
   MemoryBus,
+  MemoryNoiseStore,
   MemoryPendingStore,
   MemorySampleStore,
   TimerOrphanScheduler,
@@ -27,6 +29,12 @@ import type { Worker } from '@shadowdiff/worker';
 export const DRIFT_ROUTE = 'GET /orders/{id}';
 export const DRIFT_PATH = '/total';
 export const DRIFT_EVERY = 4;
+/**
+ * Seeded noise the built-in detectors do not know: each side numbers its responses with its own
+ * counter, so `/seq` differs on every pair and rises on the primary — the learner's `counter`.
+ */
+export const NOISE_ROUTE = 'GET /products/{id}';
+export const NOISE_PATH = '/seq';
 
 async function serve(
   handle: (req: http.IncomingMessage, res: http.ServerResponse) => void,
@@ -49,6 +57,7 @@ async function serve(
 
 /** A small orders/users service; `shadow` carries the seeded drift. Volatile fields on both. */
 function sampleService(shadow: boolean) {
+  let seq = shadow ? 100_000 : 0;
   return (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://x');
     const send = (status: number, body: unknown) => {
@@ -78,6 +87,11 @@ function sampleService(shadow: boolean) {
       });
       return;
     }
+    const product = /^\/products\/(\d+)$/.exec(url.pathname);
+    if (product) {
+      send(200, { id: Number(product[1]), name: `product ${product[1]}`, seq: ++seq });
+      return;
+    }
     const user = /^\/users\/(\d+)$/.exec(url.pathname);
     if (user) {
       send(200, { id: Number(user[1]), name: `user ${user[1]}`, plan: 'pro', seenAt: Date.now() });
@@ -90,6 +104,7 @@ function sampleService(shadow: boolean) {
 export interface ConsolePipeline {
   config: ShadowdiffConfig;
   samples: MemorySampleStore;
+  noise: NoiseCatalog;
   worker: Worker;
   tap: TapHandle;
   console: ConsoleHandle;
@@ -99,7 +114,7 @@ export interface ConsolePipeline {
 }
 
 export async function startConsolePipeline(
-  options: { noise?: ConsoleNoise; env?: NodeJS.ProcessEnv; listen?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; listen?: string } = {},
 ): Promise<ConsolePipeline> {
   const primary = await serve(sampleService(false));
   const shadow = await serve(sampleService(true));
@@ -116,11 +131,18 @@ export async function startConsolePipeline(
       buffer: { lingerMs: 1 },
     },
     worker: { windowMs: 500 },
+    noise: { minSamples: 30 },
     console: { listen: options.listen ?? '127.0.0.1:0' },
   });
   const meter = metrics.getMeter('e2e');
   const bus = new MemoryBus({ partitions: 2 });
   const samples = new MemorySampleStore({ examplesPerKey: 5 });
+  const noiseStore = new MemoryNoiseStore();
+  const noise = new NoiseCatalog({
+    store: noiseStore,
+    config: config.noise,
+    rules: compileRules(config.rules),
+  });
   const worker = await startWorker({
     config,
     source: bus.source(config.kafka.topics.taps, config.worker.groupId),
@@ -128,6 +150,8 @@ export async function startConsolePipeline(
     store: new MemoryPendingStore(),
     scheduler: new TimerOrphanScheduler(),
     samples,
+    noise: noiseStore,
+    noiseFlushMs: 100,
     meter,
     clock: systemClock,
   });
@@ -141,7 +165,7 @@ export async function startConsolePipeline(
   const consoleHandle = await startConsole({
     config,
     samples,
-    ...(options.noise ? { noise: options.noise } : {}),
+    noise: catalogNoise(noise),
     env: options.env ?? {},
     log: () => {},
   });
@@ -149,6 +173,7 @@ export async function startConsolePipeline(
   return {
     config,
     samples,
+    noise,
     worker,
     tap,
     console: consoleHandle,

@@ -11,6 +11,7 @@ export type {
   NoiseState,
   NoiseDecisionInput,
 } from './noise/console-noise.js';
+export { catalogNoise, noiseEntryView } from './noise/catalog-noise.js';
 export { summarizeRoute, sumStats } from './stats/route-row.js';
 export type { RouteRow, LatencyView } from './stats/route-row.js';
 export { wilsonInterval, Z_95 } from './stats/wilson.js';

@@ -50,7 +50,12 @@ function entryRow(e, decide) {
         e.route,
       ),
     ),
-    h('td', { class: 'mono' }, `${e.kind} ${fieldLabel(e.kind, e.path)}`),
+    h(
+      'td',
+      {},
+      h('div', { class: 'mono' }, `${e.kind} ${fieldLabel(e.kind, e.path)}`),
+      e.reason ? h('div', { class: 'why' }, e.reason) : null,
+    ),
     h('td', { class: 'muted' }, e.aspect),
     h('td', {}, stateChip(e)),
     h('td', { class: 'num' }, fmtNum(e.evidence.samples)),

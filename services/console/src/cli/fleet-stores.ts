@@ -1,7 +1,9 @@
 import type { ShadowdiffConfig } from '@shadowdiff/contracts';
+import { NoiseCatalog, compileRules } from '@shadowdiff/engine';
 import type { SampleStore } from '@shadowdiff/engine';
-import { RedisSampleStore } from '@shadowdiff/redis';
+import { RedisNoiseStore, RedisSampleStore } from '@shadowdiff/redis';
 import { Redis } from 'ioredis';
+import { catalogNoise } from '../noise/catalog-noise.js';
 import type { ConsoleNoise } from '../noise/console-noise.js';
 
 export interface FleetStores {
@@ -12,7 +14,7 @@ export interface FleetStores {
 
 /**
  * The stores the `console`, `report` and `gate` verbs read: the fleet's Redis (`redis.url`,
- * `redis.keyPrefix`), the same keys the workers write.
+ * `redis.keyPrefix`), the same keys the workers write — statistics and examples, learned noise.
  */
 export function createFleetStores(
   config: ShadowdiffConfig,
@@ -31,6 +33,14 @@ export function createFleetStores(
   });
   return {
     samples: new RedisSampleStore({ client, keyPrefix: config.redis.keyPrefix }),
+    // Learned noise and decisions: the catalog the workers judge with and `shadowdiff noise` lists.
+    noise: catalogNoise(
+      new NoiseCatalog({
+        store: new RedisNoiseStore({ client, keyPrefix: config.redis.keyPrefix }),
+        config: config.noise,
+        rules: compileRules(config.rules),
+      }),
+    ),
     async close() {
       await client.quit().catch(() => client.disconnect());
     },

@@ -34,6 +34,8 @@ export interface NoiseEntryView {
   /** Whether judging currently suppresses it (learned and not rejected, or confirmed). */
   active: boolean;
   evidence: NoiseEvidence;
+  /** Why it is (or is not) noise, in words. */
+  reason?: string;
   decidedAt?: number;
   note?: string;
 }
