@@ -127,3 +127,38 @@ export async function createTopics(
     await admin.disconnect();
   }
 }
+
+/**
+ * Waits until a consumer group is Stable with `members` members, so traffic driven afterwards is
+ * consumed at once instead of waiting out the rebalance that each joining member triggers.
+ */
+export async function waitForGroup(
+  brokers: string[],
+  groupId: string,
+  members: number,
+  timeoutMs = 90_000,
+): Promise<void> {
+  const admin = new Kafka({
+    brokers,
+    clientId: 'shadowdiff-up',
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    let last = 'unknown';
+    while (Date.now() < deadline) {
+      const { groups } = await admin.describeGroups([groupId]);
+      const group = groups[0];
+      last = `${group?.state ?? 'absent'} with ${group?.members.length ?? 0} members`;
+      if (group?.state === 'Stable' && group.members.length === members) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new ShadowdiffError(
+      'ERR_TRANSPORT',
+      `consumer group ${groupId} not stable with ${members} members after ${timeoutMs / 1000}s (last: ${last})`,
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -8,7 +8,7 @@ import { RedisSampleStore } from '@shadowdiff/redis';
 import { Redis } from 'ioredis';
 import { demoConfig, runScenario } from '../demo/scenario.js';
 import type { ScenarioRun } from '../demo/scenario.js';
-import { createTopics, resolveInfra } from './infra.js';
+import { createTopics, resolveInfra, waitForGroup } from './infra.js';
 import { startWorkerProcesses } from './worker-processes.js';
 
 export interface UpOptions {
@@ -80,6 +80,8 @@ export async function runUp(options: UpOptions): Promise<UpRun> {
       }),
     });
     closers.push(() => fleet.stop());
+    await waitForGroup(config.kafka.brokers, config.worker.groupId, count);
+    say(`consumer group ${config.worker.groupId} is stable with ${count} members`);
 
     const publisher = createKafkaPublisher({
       brokers: config.kafka.brokers,
@@ -90,11 +92,18 @@ export async function runUp(options: UpOptions): Promise<UpRun> {
     closers.push(() => client.quit());
     const samples = new RedisSampleStore({ client, keyPrefix });
 
+    // Stats are kept per minute: ask only for the minutes this run can have written.
+    const since = Date.now() - 60_000;
     const verdicts = async () => {
       const routes = await samples.routes();
       const stats = await Promise.all(
         routes.map((r) =>
-          samples.stats({ service: r.service, route: r.route, from: 0, to: Date.now() + 60_000 }),
+          samples.stats({
+            service: r.service,
+            route: r.route,
+            from: since,
+            to: Date.now() + 60_000,
+          }),
         ),
       );
       return stats.reduce(
