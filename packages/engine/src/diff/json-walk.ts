@@ -1,6 +1,5 @@
-import { escapeSegment } from '../normalize/json-pointer.js';
 import { isKeyedContainer } from '../normalize/normalize-json.js';
-import { isIdLike } from '../normalize/value-kind.js';
+import { childPath } from './path-intern.js';
 
 const OBJECT = 0;
 const ARRAY = 1;
@@ -32,10 +31,9 @@ export abstract class JsonWalk {
   protected readonly keys: (string | number)[] = [''];
   /** Kind of the container holding `keys[d]`. */
   readonly #kinds: number[] = [OBJECT];
-  /** Interned statistics path per depth, valid up to `valid`. */
+  /** Statistics path per depth, valid up to `valid`. */
   readonly #paths: string[] = [''];
   #valid = 0;
-  readonly #interned = new Map<string, Map<string, string>>();
 
   readonly #keyed: boolean;
 
@@ -151,32 +149,16 @@ export abstract class JsonWalk {
   /**
    * Statistics path of the current location: array indexes, keys of key-matched containers and
    * id-like object keys (see `isIdLike`) become `*`, so `/items/3/price` and `/users/8812/name`
-   * stay bounded in cardinality. Interned: one string per distinct path, so map lookups on it hit
-   * a cached hash.
+   * stay bounded in cardinality (see `childPath`).
    */
   protected path(): string {
     const d = this.depth;
     for (let i = this.#valid + 1; i <= d; i++) {
-      const kind = this.#kinds[i];
       const key = this.keys[i] as string | number;
-      const star = kind !== OBJECT || typeof key === 'number' || isIdLike(key);
-      this.#paths[i] = this.#intern(this.#paths[i - 1] as string, star ? '*' : (key as string));
+      const segment = this.#kinds[i] === OBJECT && typeof key === 'string' ? key : '*';
+      this.#paths[i] = childPath(this.#paths[i - 1] as string, segment);
     }
     this.#valid = d;
     return this.#paths[d] as string;
-  }
-
-  #intern(parent: string, segment: string): string {
-    let children = this.#interned.get(parent);
-    if (children === undefined) {
-      children = new Map();
-      this.#interned.set(parent, children);
-    }
-    let path = children.get(segment);
-    if (path === undefined) {
-      path = parent + '/' + (segment === '*' ? '*' : escapeSegment(segment));
-      children.set(segment, path);
-    }
-    return path;
   }
 }

@@ -313,6 +313,25 @@ describe('judge', () => {
     ]);
   });
 
+  it('judges with the rule the noise filter supplies (learned sets)', () => {
+    const learned = compileRules({
+      routes: [{ route: 'GET /orders/{id}', arrays: { '/tags': 'set' } }],
+    }).routes[0];
+    const seen: unknown[] = [];
+    const noise: NoiseFilter = {
+      suppress: () => undefined,
+      rule(route, configured) {
+        seen.push([route, configured]);
+        return learned;
+      },
+    };
+    const p = record('primary', response('{"tags":["a","b"]}'));
+    const s = record('shadow', response('{"tags":["b","a"]}'));
+    expect(pair(p, s).outcome).toBe('diff');
+    expect(pair(p, s, { ...ctx, noise }).outcome).toBe('match');
+    expect(seen).toEqual([['GET /orders/{id}', undefined]]);
+  });
+
   it('compares primary with secondary when no shadow is expected', () => {
     const v = judge(
       {

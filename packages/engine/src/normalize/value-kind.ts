@@ -300,10 +300,19 @@ const TIME_KEY_CAMEL = /[a-z0-9](?:At|On|Time|Timestamp|Date|DateTime|Ts|Epoch)$
  * `ts`, `exp`, ...): without the hint an id or an amount of 1.5e9 would hide real drift.
  */
 export function isTimeLikeKey(key: string): boolean {
-  return (
-    key.length > 0 && key.length <= 64 && (TIME_KEY_WORD.test(key) || TIME_KEY_CAMEL.test(key))
-  );
+  let known = timeKeys.get(key);
+  if (known === undefined) {
+    known =
+      key.length > 0 && key.length <= 64 && (TIME_KEY_WORD.test(key) || TIME_KEY_CAMEL.test(key));
+    if (timeKeys.size >= TIME_KEY_MEMO) timeKeys.clear();
+    timeKeys.set(key, known);
+  }
+  return known;
 }
+
+/** Field names repeat endlessly; the two regexes run once per distinct name (bounded memo). */
+const TIME_KEY_MEMO = 10_000;
+const timeKeys = new Map<string, boolean>();
 
 /** What a scalar looks like; the noise learner keys its evidence by this. */
 export type ValueKind = 'timestamp' | 'uuid' | 'ulid' | 'hex-token' | 'random-token' | 'other';
