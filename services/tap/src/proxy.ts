@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Role, TapConfig, UpstreamError } from '@shadowdiff/contracts';
 import { BodyCapture } from './body-capture.js';
+import type { Deadlines } from './deadlines.js';
 import { forwardHeaders } from './headers.js';
 import type { MirrorDecision, RequestFacts, SkipReason } from './mirror-policy.js';
 import type { Captured, Recorder, Side } from './recorder.js';
@@ -11,7 +12,7 @@ import type { ShadowTarget } from './shadow.js';
 import type { TapMetrics } from './tap-metrics.js';
 import { extractTraceId, newTraceparent } from './trace-id.js';
 import type { TraceSource } from './trace-id.js';
-import { UpstreamTimeoutError, upstreamErrorKind } from './upstream-error.js';
+import { upstreamErrorKind } from './upstream-error.js';
 import type { Upstream } from './upstream.js';
 
 export interface ProxyContext {
@@ -24,7 +25,8 @@ export interface ProxyContext {
   traceOrder: TapConfig['traceHeaders'];
   decide: (facts: RequestFacts) => MirrorDecision;
   captureBodyBytes: number;
-  upstreamTimeoutMs: number;
+  /** Idle timeout of primary exchanges (`tap.upstreamTimeoutMs`). */
+  deadlines: Deadlines;
   recorder: Recorder;
   metrics: TapMetrics;
   /** Client requests whose response is not closed yet (drained on shutdown). */
@@ -85,9 +87,7 @@ export function createRequestHandler(
     const headers = forwardHeaders(req.rawHeaders, extra);
     const upReq = primary.request(method, url, headers);
     metrics.request(role);
-    upReq.setTimeout(ctx.upstreamTimeoutMs, () => {
-      upReq.destroy(new UpstreamTimeoutError(ctx.upstreamTimeoutMs));
-    });
+    const deadline = ctx.deadlines.track(upReq);
 
     // Request body: one capture serves the record and, in mirror mode, the shadow's copy.
     const mirrorCap = shadow?.maxBodyBytes ?? 0;
@@ -191,7 +191,9 @@ export function createRequestHandler(
       const resBody = recording ? new BodyCapture(ctx.captureBodyBytes) : undefined;
       // One listener streams and tees (cheaper than pipe plus a second 'data' listener), with
       // back-pressure: a slow client pauses the upstream instead of growing memory.
+      deadline.touch();
       upRes.on('data', (chunk: Buffer) => {
+        deadline.touch();
         resBody?.push(chunk);
         if (!res.write(chunk)) {
           upRes.pause();
@@ -199,6 +201,7 @@ export function createRequestHandler(
         }
       });
       upRes.once('end', () => {
+        deadline.clear();
         if (upRes.rawTrailers.length > 0) res.addTrailers(pairs(upRes.rawTrailers));
         res.end();
         if (resBody !== undefined) {
@@ -210,6 +213,7 @@ export function createRequestHandler(
         }
       });
       upRes.once('error', (error) => {
+        deadline.clear();
         // The upstream died mid-body: the client must see a broken response, not a short one.
         const kind = upstreamErrorKind(error);
         metrics.upstreamError(role, kind);
@@ -226,6 +230,7 @@ export function createRequestHandler(
     });
 
     upReq.on('error', (error) => {
+      deadline.clear();
       if (done) return;
       const kind = upstreamErrorKind(error);
       metrics.upstreamError(role, kind);
@@ -246,6 +251,7 @@ export function createRequestHandler(
     res.once('close', () => {
       ctx.active.requests -= 1;
       if (res.writableFinished) return;
+      deadline.clear();
       // The client went away first: stop the upstream exchange, record nothing for it.
       upReq.destroy();
       finishPrimary(undefined, 'client_aborted');

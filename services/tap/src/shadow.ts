@@ -2,12 +2,14 @@ import { performance } from 'node:perf_hooks';
 import type { UpstreamError } from '@shadowdiff/contracts';
 import { BodyCapture } from './body-capture.js';
 import type { TapMetrics } from './tap-metrics.js';
+import { Deadlines } from './deadlines.js';
 import { UpstreamTimeoutError, upstreamErrorKind } from './upstream-error.js';
 import type { Upstream } from './upstream.js';
 
 /** The shadow side of mirror mode: its upstream, limits, and the in-flight bound. */
 export class ShadowTarget {
   private inFlight = 0;
+  readonly deadlines: Deadlines;
 
   constructor(
     readonly upstream: Upstream,
@@ -21,7 +23,12 @@ export class ShadowTarget {
       captureBodyBytes: number;
       metrics: TapMetrics;
     },
-  ) {}
+  ) {
+    this.deadlines = new Deadlines(
+      options.timeoutMs,
+      () => new UpstreamTimeoutError(options.timeoutMs),
+    );
+  }
 
   get maxBodyBytes(): number {
     return this.options.maxBodyBytes;
@@ -66,7 +73,7 @@ export function sendShadow(
   body: Buffer | undefined,
   done: (result: ShadowResult) => void,
 ): void {
-  const { timeoutMs, captureBodyBytes, metrics } = target.options;
+  const { captureBodyBytes, metrics } = target.options;
   const startedAt = performance.now();
   let settled = false;
   const upReq = target.upstream.request(method, url, headers);
@@ -75,7 +82,7 @@ export function sendShadow(
   const finish = (result: ShadowResult): void => {
     if (settled) return;
     settled = true;
-    clearTimeout(timer);
+    deadline.clear();
     target.release();
     const outcome = result.kind === 'response' ? 'ok' : result.error.kind;
     metrics.shadowLatency(performance.now() - startedAt, outcome);
@@ -87,7 +94,8 @@ export function sendShadow(
     upReq.destroy();
   };
 
-  const timer = setTimeout(() => fail(new UpstreamTimeoutError(timeoutMs)), timeoutMs);
+  // A whole-exchange deadline (never touched): destroying the request reports a timeout below.
+  const deadline = target.deadlines.track(upReq);
   upReq.on('response', (upRes) => {
     const capture = new BodyCapture(captureBodyBytes);
     upRes.on('data', (chunk: Buffer) => capture.push(chunk));

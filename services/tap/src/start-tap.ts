@@ -17,6 +17,8 @@ import { defaultTapId, parseListen, resolveUpstreams } from './settings.js';
 import { ShadowTarget } from './shadow.js';
 import { createTapMetrics } from './tap-metrics.js';
 import { createUpstream } from './upstream.js';
+import { Deadlines } from './deadlines.js';
+import { UpstreamTimeoutError } from './upstream-error.js';
 
 export interface StartTapOptions {
   /** The validated shared config; the tap reads `tap`, `service` and `kafka.topics.taps`. */
@@ -123,6 +125,10 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
         );
 
   const active = { requests: 0 };
+  const primaryDeadlines = new Deadlines(
+    tap.upstreamTimeoutMs,
+    () => new UpstreamTimeoutError(tap.upstreamTimeoutMs),
+  );
   const handler = createRequestHandler({
     mode: upstreams.mode,
     role: upstreams.mode === 'mirror' ? 'primary' : tap.role,
@@ -131,7 +137,7 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
     traceOrder: tap.traceHeaders,
     decide: compileMirrorPolicy(tap.mirror),
     captureBodyBytes: tap.captureBodyBytes,
-    upstreamTimeoutMs: tap.upstreamTimeoutMs,
+    deadlines: primaryDeadlines,
     recorder,
     metrics,
     active,
@@ -191,6 +197,8 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
     await buffer.close(Date.now() + tap.shutdownGraceMs);
     primary.close();
     shadow?.upstream.close();
+    primaryDeadlines.close();
+    shadow?.deadlines.close();
     await new Promise<void>((resolve) => admin.close(() => resolve()));
   };
 

@@ -23,6 +23,12 @@ export interface UpstreamOptions {
   maxSockets?: number;
   /** Idle keep-alive sockets kept for reuse. Default 256. */
   maxFreeSockets?: number;
+  /**
+   * An idle pooled socket is closed after this long (shorter when the upstream's `Keep-Alive:
+   * timeout=N` says so), so the tap does not reuse a socket the upstream is closing. Default 4000 ms,
+   * under node's 5 s server keep-alive default.
+   */
+  freeSocketTimeoutMs?: number;
 }
 
 /**
@@ -38,6 +44,7 @@ export function createUpstream(url: string, options: UpstreamOptions = {}): Upst
     maxSockets: options.maxSockets ?? Infinity,
     maxFreeSockets: options.maxFreeSockets ?? 256,
     scheduling: 'lifo',
+    timeout: options.freeSocketTimeoutMs ?? 4_000,
   });
   const base = parsed.pathname === '/' ? '' : parsed.pathname.replace(/\/$/, '');
   const port = parsed.port === '' ? (secure ? 443 : 80) : Number(parsed.port);
