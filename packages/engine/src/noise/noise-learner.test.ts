@@ -280,7 +280,10 @@ describe('noise learner: set-like arrays', () => {
     expect(h.status('/tags', 'order')).toBe('learned');
     for (let i = 0; i < 60; i++) h.pair({ tags: shuffle(tags) }, { tags: shuffle(tags) });
     // A learned set is no longer observed: its evidence stays as it was when learned.
-    const listed = h.learner.view(SERVICE)!.list().find((l) => l.aspect === 'order')!;
+    const listed = h.learner
+      .view(SERVICE)!
+      .list()
+      .find((l) => l.aspect === 'order')!;
     expect(listed.evidence.samples).toBe(30);
     expect(listed.evidence.changeRate).toBeGreaterThan(0.9);
     const quiet = h.pair({ tags: shuffle(tags) }, { tags: shuffle(tags) });
@@ -318,5 +321,30 @@ describe('secondary role (Diffy)', () => {
       expect(paths(v).includes('/price')).toBe(v.diffs.length > 0);
     }
     expect(late.filter((v) => paths(v).includes('/price'))).toHaveLength(40);
+  });
+});
+
+describe('noise learner: cost bounds', () => {
+  it('parses bodies for set evidence only while a reported finding sits in an undecided array', () => {
+    const h = harness({ minSamples: 20 });
+    const t0 = Date.parse('2026-01-01T00:00:00Z');
+    // Each item carries a clock that is hours apart between the sides: time-like noise.
+    const items = (at: number) =>
+      ['a', 'b'].map((sku, k) => ({ sku, at: new Date(at + k).toISOString() }));
+    for (let i = 0; i < 60; i++) {
+      h.pair({ items: items(t0 + i * 1e7) }, { items: items(t0 + i * 1e7 + 9e6) });
+    }
+    expect(h.status('/items/*/at')).toBe('learned');
+    // Before it was learned, each pair's /items was inspected (and found to differ in content);
+    // after, its findings are taken out and no body is parsed for /items again.
+    const order = h.learner
+      .view(SERVICE)!
+      .list()
+      .find((l) => l.aspect === 'order')!;
+    expect(order).toMatchObject({ path: '/items', status: 'observing' });
+    const stats = h.learner
+      .view(SERVICE)!
+      .snapshot.routes[0]!.entries.find((e) => e.aspect === 'order')!;
+    expect(stats.other).toBe(20);
   });
 });
