@@ -68,3 +68,5 @@ export type { ConsoleConfig } from './config/console.js';
 export type { Command, CommandOption, CommandIo, OptionValues } from './command.js';
 export type { RulesConfigInput } from './config/rules.js';
 export type { NoiseConfigInput } from './config/noise.js';
+export { CENSUS_MIRROR_SKIPPED, censusRecord, readCensus } from './census.js';
+export type { CensusEntry, CensusRecordInput } from './census.js';

@@ -10,6 +10,7 @@ import type {
 } from '@shadowdiff/engine';
 import type { ShadowMetrics } from '@shadowdiff/telemetry';
 import { SampleBatch } from './sample-batch.js';
+import type { UnmirroredCount } from './sample-batch.js';
 import { describeError } from './worker-log.js';
 import type { ThrottledLog } from './worker-log.js';
 
@@ -68,12 +69,14 @@ export class VerdictEmitter {
 
   /**
    * Emits each judged trace at most once fleet-wide; `extra` (DLQ copies) rides the same publish.
-   * `late` are halves counted for the console's stats. Resolves once published.
+   * `late` are halves and `unmirrored` tap census counts, both counted for the console's stats.
+   * Resolves once published.
    */
   async emit(
     judged: Judged[],
     extra: OutboundMessage[] = [],
     late: { service: string; route: string }[] = [],
+    unmirrored: UnmirroredCount[] = [],
   ): Promise<void> {
     const o = this.options;
     let fresh: Judged[] = [];
@@ -93,11 +96,12 @@ export class VerdictEmitter {
     if (messages.length > 0) await this.publish(messages, fresh.length);
     this.counters.verdicts += fresh.length;
     o.metrics.recordVerdicts(fresh);
-    if (fresh.length > 0 || late.length > 0) {
+    if (fresh.length > 0 || late.length > 0 || unmirrored.length > 0) {
       const batch = new SampleBatch(o.metrics.limiter, o.examplesPerPath);
       const now = Date.now();
       for (const j of fresh) batch.addVerdict(j.verdict, j.halves);
       for (const l of late) batch.addLate(l.service, l.route, now);
+      for (const u of unmirrored) batch.addUnmirrored(u, now);
       this.writeSamples(batch.build());
     }
   }

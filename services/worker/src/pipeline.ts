@@ -1,4 +1,4 @@
-import { decodeTapRecord } from '@shadowdiff/contracts';
+import { decodeTapRecord, readCensus } from '@shadowdiff/contracts';
 import type { Role, TapRecord } from '@shadowdiff/contracts';
 import { judge, templateRoute } from '@shadowdiff/engine';
 import type {
@@ -14,6 +14,7 @@ import type {
 import type { ShadowMetrics } from '@shadowdiff/telemetry';
 import { dlqMessage } from './dlq.js';
 import type { Judged, VerdictEmitter } from './emitter.js';
+import type { UnmirroredCount } from './sample-batch.js';
 import type { PairNoise } from './noise-runtime.js';
 import type { ThrottledLog } from './worker-log.js';
 
@@ -43,6 +44,8 @@ export interface PipelineCounters {
   paired: number;
   orphaned: number;
   unexpectedRole: number;
+  /** Census records (a tap's counts of requests it did not mirror) taken in. */
+  census: number;
 }
 
 const NO_RECORDS: ReadonlyMap<string, TapRecord> = new Map();
@@ -68,6 +71,7 @@ export class Pipeline {
     paired: 0,
     orphaned: 0,
     unexpectedRole: 0,
+    census: 0,
   };
 
   constructor(private readonly o: PipelineOptions) {}
@@ -79,6 +83,7 @@ export class Pipeline {
     const offers: HalfOffer[] = [];
     const offered: Offered[] = [];
     const inBatch = new Map<string, TapRecord>();
+    const unmirrored: UnmirroredCount[] = [];
     const deadlineAt = o.clock.now() + o.windowMs;
     for (const message of batch) {
       this.counters.records++;
@@ -90,6 +95,18 @@ export class Pipeline {
         continue;
       }
       const record = decoded.value;
+      const census = readCensus(record);
+      if (census !== undefined) {
+        // A tap's count of requests it served without mirroring: coverage for the console, never a half.
+        this.counters.census++;
+        unmirrored.push({
+          service: record.service,
+          route: templateRoute(census.method, census.path, o.rules),
+          reason: census.reason,
+          count: census.count,
+        });
+        continue;
+      }
       if (!o.expected.includes(record.role)) {
         this.counters.unexpectedRole++;
         o.log.line(
@@ -161,7 +178,7 @@ export class Pipeline {
       schedule.size > 0
         ? o.scheduler.schedule([...schedule].map(([traceId, dueAt]) => ({ traceId, dueAt })))
         : undefined,
-      o.emitter.emit(judged, dlq, late),
+      o.emitter.emit(judged, dlq, late, unmirrored),
     ]);
   }
 

@@ -10,6 +10,15 @@ import type {
 import { statusClass } from '@shadowdiff/telemetry';
 import type { LabelLimiter } from '@shadowdiff/telemetry';
 
+/** A tap's census: requests on a route it served without mirroring, by skip reason. */
+export interface UnmirroredCount {
+  service: string;
+  /** Templated route. */
+  route: string;
+  reason: string;
+  count: number;
+}
+
 interface DeltaAcc {
   delta: RouteStatsDelta;
   diffs: Map<string, { kind: DiffKind; path: string; severity: Severity; count: number }>;
@@ -105,6 +114,12 @@ export class SampleBatch {
 
   addLate(service: string, route: string, at: number): void {
     this.acc(service, this.limiter.route(route), at).delta.late++;
+  }
+
+  addUnmirrored(u: UnmirroredCount, at: number): void {
+    const { delta } = this.acc(u.service, this.limiter.route(u.route), at);
+    const into = (delta.unmirrored ??= {});
+    into[u.reason] = (into[u.reason] ?? 0) + u.count;
   }
 
   private addExample(
