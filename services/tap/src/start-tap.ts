@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Meter } from '@opentelemetry/api';
 import type { ShadowdiffConfig } from '@shadowdiff/contracts';
+import { compileRules } from '@shadowdiff/engine';
 import type { RecordPublisher } from '@shadowdiff/engine';
 import { createAdminServer } from './admin-server.js';
 import { compileMirrorPolicy } from './mirror-policy.js';
@@ -17,6 +18,7 @@ import { defaultTapId, parseListen, resolveUpstreams } from './settings.js';
 import { ShadowTarget } from './shadow.js';
 import { createTapMetrics } from './tap-metrics.js';
 import { createUpstream } from './upstream.js';
+import { SkipCensus } from './skip-census.js';
 import { Deadlines } from './deadlines.js';
 import { UpstreamTimeoutError } from './upstream-error.js';
 
@@ -98,9 +100,10 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
     log,
   });
   metrics.observeBuffer(() => buffer.stats());
+  const tapId = tap.tapId ?? defaultTapId();
   const recorder = new Recorder({
     service: config.service,
-    tapId: tap.tapId ?? defaultTapId(),
+    tapId,
     mode: upstreams.mode,
     captureBodyBytes: tap.captureBodyBytes,
     redactor,
@@ -124,6 +127,19 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
           },
         );
 
+  // A primary tap counts what it serves without mirroring, per route (census records).
+  const census =
+    upstreams.mode === 'mirror' || tap.role === 'primary'
+      ? new SkipCensus({
+          service: config.service,
+          tapId,
+          mode: upstreams.mode,
+          rules: compileRules(config.rules),
+          offer: (key, bytes) => buffer.offer(key, bytes),
+        })
+      : undefined;
+  const policy = compileMirrorPolicy(tap.mirror);
+
   const active = { requests: 0 };
   const primaryDeadlines = new Deadlines(
     tap.upstreamTimeoutMs,
@@ -135,7 +151,7 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
     primary,
     shadow,
     traceOrder: tap.traceHeaders,
-    decide: compileMirrorPolicy(tap.mirror),
+    decide: census ? census.wrap(policy) : policy,
     captureBodyBytes: tap.captureBodyBytes,
     deadlines: primaryDeadlines,
     recorder,
@@ -178,6 +194,7 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
     server.close();
     throw error;
   }
+  census?.start();
   log(
     `tap: ${upstreams.mode} mode on ${url} -> ${upstreams.primary}` +
       (upstreams.shadow ? ` (mirror to ${upstreams.shadow})` : ` as ${tap.role}`) +
@@ -194,6 +211,7 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
     server.closeAllConnections();
     for (const socket of tunnels) socket.destroy();
     await closed;
+    census?.stop();
     await buffer.close(Date.now() + tap.shutdownGraceMs);
     primary.close();
     shadow?.upstream.close();
