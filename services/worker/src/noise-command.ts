@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { UsageError } from '@shadowdiff/contracts';
+import { ShadowdiffError, UsageError } from '@shadowdiff/contracts';
 import type { Command, CommandIo, OptionValues, ShadowdiffConfig } from '@shadowdiff/contracts';
 import { NoiseCatalog, compileRules } from '@shadowdiff/engine';
 import type {
@@ -20,7 +20,12 @@ export interface OpenedNoiseStore {
 
 /** Opens the fleet's noise store: Redis at `redis.url` under `redis.keyPrefix`. */
 export function openRedisNoiseStore(config: ShadowdiffConfig): OpenedNoiseStore {
-  const client = new Redis(config.redis.url, { maxRetriesPerRequest: 1, lazyConnect: false });
+  // A command, not a service: fail within seconds when Redis is away instead of retrying forever.
+  const client = new Redis(config.redis.url, {
+    maxRetriesPerRequest: 1,
+    connectTimeout: 3_000,
+    retryStrategy: (attempt) => (attempt > 2 ? null : 200),
+  });
   client.on('error', () => {}); // surfaced by the failing command instead
   return {
     store: new RedisNoiseStore({ client, keyPrefix: config.redis.keyPrefix }),
@@ -171,45 +176,66 @@ async function runNoise(
   const service = str(values, 'service');
   const opened = open(config);
   try {
-    const catalog = new NoiseCatalog({
-      store: opened.store,
-      config: config.noise,
-      rules: compileRules(config.rules),
-    });
-    switch (sub) {
-      case 'list': {
-        const route = str(values, 'route');
-        const entries = (await catalog.list(service)).filter(
-          (e) =>
-            (values.all === true || e.status !== 'observing') &&
-            (route === undefined || e.route === route),
-        );
-        io.stdout.write(
-          values.json === true ? JSON.stringify(entries, null, 2) + '\n' : renderList(entries),
-        );
-        return 0;
-      }
-      case 'export': {
-        const yaml = await catalog.export(service ?? config.service, new Date().toISOString());
-        const out = str(values, 'out');
-        if (out === undefined) io.stdout.write(yaml);
-        else {
-          writeFileSync(out, yaml);
-          io.stderr.write(`shadowdiff noise export: wrote ${out}\n`);
-        }
-        return 0;
-      }
-      case 'confirm':
-      case 'reject':
-      case 'clear':
-        return await decide(catalog, sub, service, config.service, positionals, values, io);
-      default: {
-        const never: never = sub;
-        throw new Error(`unexpected subcommand ${String(never)}`);
-      }
+    return await runSubcommand(sub, config, values, positionals, io, opened.store, service);
+  } catch (error) {
+    if (error instanceof ShadowdiffError && error.code === 'ERR_STORE') {
+      throw new ShadowdiffError(
+        'ERR_STORE',
+        `cannot read the noise store at ${config.redis.url} (prefix ${config.redis.keyPrefix}): ${error.message}`,
+        { cause: error, retriable: error.retriable },
+      );
     }
+    throw error;
   } finally {
     await opened.close();
+  }
+}
+
+async function runSubcommand(
+  sub: Subcommand,
+  config: ShadowdiffConfig,
+  values: OptionValues,
+  positionals: string[],
+  io: CommandIo,
+  store: NoiseStore,
+  service: string | undefined,
+): Promise<number> {
+  const catalog = new NoiseCatalog({
+    store,
+    config: config.noise,
+    rules: compileRules(config.rules),
+  });
+  switch (sub) {
+    case 'list': {
+      const route = str(values, 'route');
+      const entries = (await catalog.list(service)).filter(
+        (e) =>
+          (values.all === true || e.status !== 'observing') &&
+          (route === undefined || e.route === route),
+      );
+      io.stdout.write(
+        values.json === true ? JSON.stringify(entries, null, 2) + '\n' : renderList(entries),
+      );
+      return 0;
+    }
+    case 'export': {
+      const yaml = await catalog.export(service ?? config.service, new Date().toISOString());
+      const out = str(values, 'out');
+      if (out === undefined) io.stdout.write(yaml);
+      else {
+        writeFileSync(out, yaml);
+        io.stderr.write(`shadowdiff noise export: wrote ${out}\n`);
+      }
+      return 0;
+    }
+    case 'confirm':
+    case 'reject':
+    case 'clear':
+      return await decide(catalog, sub, service, config.service, positionals, values, io);
+    default: {
+      const never: never = sub;
+      throw new Error(`unexpected subcommand ${String(never)}`);
+    }
   }
 }
 
