@@ -239,13 +239,14 @@ describe('diffJson properties', () => {
     if (Array.isArray(value)) {
       return head === '*' ? value.map((v) => without(v, rest)) : value;
     }
-    const out: Record<string, unknown> = {};
+    // fromEntries defines own members: a "__proto__" key stays data, as JSON.parse makes it.
+    const out: [string, unknown][] = [];
     for (const [k, v] of Object.entries(value)) {
       const hit = head === '*' || head === k;
       if (hit && rest.length === 0) continue;
-      out[k] = hit ? without(v, rest) : v;
+      out.push([k, hit ? without(v, rest) : v]);
     }
-    return out;
+    return Object.fromEntries(out);
   }
 
   it('ignoring a path removes exactly that path’s findings', () => {
