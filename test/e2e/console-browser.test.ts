@@ -134,6 +134,27 @@ describe('console in a real browser over a real pipeline run', () => {
     expect(errors).toEqual([]);
   });
 
+  it('shows a route the primary served but never mirrored, from the tap census', async () => {
+    for (let i = 0; i < 5; i++) expect(await pipeline.send('POST', '/orders')).toBe(201);
+    // The census publishes once a minute, and on close: close the tap to take it now.
+    await pipeline.tap.close();
+    await waitFor('census counted', async () => {
+      const s = await pipeline.samples.stats({
+        service: 'shop',
+        route: 'POST /orders',
+        from: Date.now() - 600_000,
+        to: Date.now() + 60_000,
+      });
+      return s.unmirrored.method === 5;
+    });
+    const page = await context.newPage();
+    await page.goto(pipeline.console.url);
+    const cell = page.locator('tr[data-route="POST /orders"] .not-mirrored');
+    await cell.waitFor();
+    expect(await cell.textContent()).toBe('not mirrored · 5 requests');
+    await page.screenshot({ path: `${ARTIFACTS}overview-unmirrored.png`, fullPage: true });
+  });
+
   it('lists learned noise with its evidence, and a rejection reaches the store', async () => {
     const page = await context.newPage();
     const errors: string[] = [];

@@ -87,6 +87,10 @@ function sampleService(shadow: boolean) {
       });
       return;
     }
+    if (req.method === 'POST' && url.pathname === '/orders') {
+      send(201, { id: 1_000, status: 'created' });
+      return;
+    }
     const product = /^\/products\/(\d+)$/.exec(url.pathname);
     if (product) {
       send(200, { id: Number(product[1]), name: `product ${product[1]}`, seq: ++seq });
@@ -110,6 +114,8 @@ export interface ConsolePipeline {
   console: ConsoleHandle;
   /** GETs through the tap (what a client of the primary does). */
   get(path: string): Promise<number>;
+  /** Any method through the tap. */
+  send(method: string, path: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -170,6 +176,16 @@ export async function startConsolePipeline(
     log: () => {},
   });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  const send = (method: string, path: string) =>
+    new Promise<number>((resolve, reject) => {
+      http
+        .request(`${tap.url}${path}`, { method, agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        })
+        .on('error', reject)
+        .end();
+    });
   return {
     config,
     samples,
@@ -177,15 +193,8 @@ export async function startConsolePipeline(
     worker,
     tap,
     console: consoleHandle,
-    get: (path) =>
-      new Promise((resolve, reject) => {
-        http
-          .get(`${tap.url}${path}`, { agent }, (res) => {
-            res.resume();
-            res.on('end', () => resolve(res.statusCode ?? 0));
-          })
-          .on('error', reject);
-      }),
+    get: (path) => send('GET', path),
+    send,
     async close() {
       agent.destroy();
       await consoleHandle.close();

@@ -94,8 +94,28 @@ function routeRow(r, showService) {
       h('a', { class: 'route-name', href }, r.route),
       showService ? h('span', { class: 'svc-tag' }, r.service) : null,
     ),
-    h('td', { class: 'num', title: `${fmtNum(r.pairs)} verdicts` }, fmtNum(r.compared)),
-    h('td', { class: 'num diff-rate' }, rateCell(r.diffRate, r.diffInterval, r.compared)),
+    h(
+      'td',
+      {
+        class: 'num',
+        title: `${fmtNum(r.pairs)} verdicts · ${fmtNum(r.unmirrored)} requests not mirrored`,
+      },
+      fmtNum(r.compared),
+    ),
+    h(
+      'td',
+      { class: 'num diff-rate' },
+      r.compared === 0 && (r.unmirrored > 0 || r.missing.shadow > 0)
+        ? h(
+            'span',
+            {
+              class: 'chip neutral not-mirrored',
+              title: 'Seen by the primary, never compared with the shadow',
+            },
+            `not mirrored · ${fmtNum(r.unmirrored + (r.missing.shadow ?? 0))} requests`,
+          )
+        : rateCell(r.diffRate, r.diffInterval, r.compared),
+    ),
     h('td', { class: 'num', title: `${fmtNum(r.outcomes.orphan)} orphans` }, fmtPct(r.orphanRate)),
     h(
       'td',

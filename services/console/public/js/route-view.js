@@ -18,7 +18,8 @@ function summary(r) {
     kpi(
       'Compared pairs',
       fmtNum(r.compared),
-      `${fmtNum(r.pairs)} verdicts · ${fmtNum(r.late)} late`,
+      `${fmtNum(r.pairs)} verdicts · ${fmtNum(r.late)} late` +
+        (r.unmirrored > 0 ? ` · ${fmtNum(r.unmirrored)} not mirrored` : ''),
     ),
     kpi(
       'Diff rate',
