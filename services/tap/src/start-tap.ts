@@ -159,7 +159,15 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
     active,
   });
 
-  const server = http.createServer(handler);
+  const server = http.createServer(
+    {
+      // Longer than the usual client and load-balancer idle timeouts (Envoy, ALB 60 s), so the
+      // tap is not the side that closes a connection a client is about to reuse.
+      keepAliveTimeout: 65_000,
+      headersTimeout: 66_000,
+    },
+    handler,
+  );
   server.on('upgrade', createTunnelHandler(primary, 'upgrade', metrics));
   server.on('connect', createTunnelHandler(primary, 'connect', metrics));
   // Tunnels are not tracked by the http server's connection lists: close them on shutdown.
