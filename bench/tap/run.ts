@@ -1,0 +1,397 @@
+/**
+ * Tap benchmark (issue 3). On loopback, against the same 1 KB JSON upstream and shadow:
+ *   direct · bare node:http pipe proxy (the Node baseline) · tap sidecar · tap mirror ·
+ *   Debian's nginx (plain proxy, and the `mirror` directive as the peer of mirror mode)
+ * with the shadow healthy, 10x slower, and down. Prints req/s, p50/p99 and CPU per request as
+ * ratios to figures measured in the same run, then checks the issue's targets. Not a timed test.
+ *
+ * Run: `npm run bench:tap`. Env: BENCH_DURATION_MS (1500), BENCH_WARMUP_MS (400), BENCH_ROUNDS (2),
+ * BENCH_CONNECTIONS (32), KAFKA_BROKERS (127.0.0.1:19092), NGINX (path), BENCH_NO_INSTALL=1.
+ */
+import { randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, get } from 'node:http';
+import { connect } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { LoadResult, LoadSpec } from './load.js';
+import { ensureNginx, nginxConfig } from './nginx.js';
+import { freePort, start, totalCpu, withChildren } from './proc.js';
+import type { Child } from './proc.js';
+import type { TapProcessSpec } from './tap-process.js';
+
+const DURATION = Number(process.env.BENCH_DURATION_MS ?? 1_500);
+const WARMUP = Number(process.env.BENCH_WARMUP_MS ?? 400);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
+const here = dirname(fileURLToPath(import.meta.url));
+const script = (name: string): string => join(here, name);
+const log = (line: string): void => {
+  process.stderr.write(`bench:tap: ${line}\n`);
+};
+
+interface Row {
+  name: string;
+  result: LoadResult;
+  /** CPU µs per request of the hop under test (the upstream itself for `direct`). */
+  cpuPerRequest: number;
+}
+
+const children: Child[] = [];
+async function child(
+  command: string,
+  args: string[],
+  label: string,
+  port?: number,
+): Promise<Child> {
+  const c = await start(command, args, label, port);
+  children.push(c);
+  return c;
+}
+
+/** One load run against `url`, charging the CPU of `pids` to it. */
+async function measure(name: string, url: string, pids: number[], rate?: number): Promise<Row> {
+  const spec: LoadSpec = {
+    url,
+    connections: rate === undefined ? CONNECTIONS : 64,
+    warmupMs: WARMUP,
+    durationMs: DURATION,
+    ...(rate !== undefined ? { rate } : {}),
+  };
+  const load = spawn(process.execPath, [script('load.js'), JSON.stringify(spec)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let cpu0 = 0;
+  let cpu1 = 0;
+  let result: LoadResult | undefined;
+  for await (const line of createInterface({ input: load.stdout })) {
+    if (line === 'measuring') cpu0 = totalCpu(pids);
+    else if (line === 'end') cpu1 = totalCpu(pids);
+    else result = JSON.parse(line) as LoadResult;
+  }
+  if (!result) throw new Error(`${name}: the load generator printed no result`);
+  const row = {
+    name,
+    result,
+    cpuPerRequest: result.completed > 0 ? (cpu1 - cpu0) / result.completed : NaN,
+  };
+  log(
+    `${name.padEnd(30)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  ${row.cpuPerRequest.toFixed(1)} µs CPU/req` +
+      (result.errors > 0 ? `  ${result.errors} errors` : '') +
+      (result.backlog > 0 ? `  backlog ${result.backlog}` : ''),
+  );
+  return row;
+}
+
+/** Median of sequential unloaded requests: the upstream's own latency, for the slow shadow. */
+async function unloadedMedian(url: string): Promise<number> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const times: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const t = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      get(url, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve());
+      }).on('error', reject);
+    });
+    if (i >= 50) times.push(performance.now() - t);
+  }
+  agent.destroy();
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] as number;
+}
+
+function reachable(address: string): Promise<boolean> {
+  const [host, port] = [
+    address.slice(0, address.lastIndexOf(':')),
+    Number(address.slice(address.lastIndexOf(':') + 1)),
+  ];
+  return new Promise((resolve) => {
+    const socket = connect(port, host);
+    socket.setTimeout(1_000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+interface Scenario {
+  name: string;
+  url: string;
+  pids: number[];
+}
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+
+/** Runs every scenario once per round, in order; returns each round's rows by name. */
+async function runRounds(scenarios: Scenario[], rate?: number): Promise<Map<string, Row>[]> {
+  const out: Map<string, Row>[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const rows = new Map<string, Row>();
+    for (const s of scenarios) rows.set(s.name, await measure(s.name, s.url, s.pids, rate));
+    out.push(rows);
+  }
+  return out;
+}
+
+function medianOf(values: number[]): number {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const mid = sorted.length / 2;
+  return Number.isInteger(mid)
+    ? ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+    : (sorted[Math.floor(mid)] as number);
+}
+
+/** Per scenario, the median of each figure over the rounds. */
+function medianRows(scenarios: Scenario[], rounds: Map<string, Row>[]): Row[] {
+  return scenarios.map((s) => {
+    const rows = rounds.map((r) => r.get(s.name) as Row);
+    const m = (pick: (r: Row) => number): number => medianOf(rows.map(pick));
+    return {
+      name: s.name,
+      cpuPerRequest: m((r) => r.cpuPerRequest),
+      result: {
+        completed: m((r) => r.result.completed),
+        errors: rows.reduce((sum, r) => sum + r.result.errors, 0),
+        rps: m((r) => r.result.rps),
+        p50: m((r) => r.result.p50),
+        p90: m((r) => r.result.p90),
+        p99: m((r) => r.result.p99),
+        max: Math.max(...rows.map((r) => r.result.max)),
+        backlog: m((r) => r.result.backlog),
+      },
+    };
+  });
+}
+
+const ratio = (a: number, b: number): string =>
+  Number.isFinite(a / b) ? `${(a / b).toFixed(2)}x` : 'n/a';
+const check = (ok: boolean): string => (ok ? 'meets target' : 'MISSES target');
+
+function table(title: string, rows: Row[], base: Row): void {
+  const out = [
+    '',
+    title,
+    `${'scenario'.padEnd(30)} ${'req/s'.padStart(8)} ${'x direct'.padStart(9)} ${'p50 ms'.padStart(8)} ${'x direct'.padStart(9)} ${'p99 ms'.padStart(8)} ${'x direct'.padStart(9)} ${'CPU us/req'.padStart(11)} ${'x direct'.padStart(9)}`,
+  ];
+  for (const r of rows) {
+    out.push(
+      `${r.name.padEnd(30)} ${r.result.rps.toFixed(0).padStart(8)} ${ratio(r.result.rps, base.result.rps).padStart(9)} ${r.result.p50.toFixed(3).padStart(8)} ${ratio(r.result.p50, base.result.p50).padStart(9)} ${r.result.p99.toFixed(3).padStart(8)} ${ratio(r.result.p99, base.result.p99).padStart(9)} ${r.cpuPerRequest.toFixed(1).padStart(11)} ${ratio(r.cpuPerRequest, base.cpuPerRequest).padStart(9)}` +
+        (r.result.errors > 0 ? `  (${r.result.errors} errors)` : ''),
+    );
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+async function main(): Promise<void> {
+  const node = process.execPath;
+  const primary = await child(node, [script('upstream.js'), '0'], 'primary upstream');
+  const shadowHealthy = await child(node, [script('upstream.js'), '0'], 'shadow upstream');
+  const primaryUrl = `http://127.0.0.1:${primary.first}`;
+  const median = await unloadedMedian(`${primaryUrl}/orders/42`);
+  // 10x slower than the primary: nine more of its own latency, in whole ms (timer resolution).
+  const slowDelay = Math.max(1, Math.round(median * 9));
+  const shadowSlow = await child(node, [script('upstream.js'), String(slowDelay)], 'slow shadow');
+  const shadowPorts = {
+    healthy: Number(shadowHealthy.first),
+    slow: Number(shadowSlow.first),
+    down: await freePort(),
+  };
+
+  const kafkaUp = await reachable(BROKERS[0] as string);
+  const publisher: TapProcessSpec['publisher'] = kafkaUp ? 'kafka' : 'discard';
+  if (!kafkaUp)
+    log(
+      `Kafka is not reachable at ${BROKERS.join(',')}: tap rows publish nowhere (start it: bash infra/local/kafka.sh start)`,
+    );
+  const tapSpec = (
+    spec: Omit<TapProcessSpec, 'brokers' | 'topic' | 'publisher'>,
+    pub = publisher,
+  ): string =>
+    JSON.stringify({
+      ...spec,
+      publisher: pub,
+      brokers: BROKERS,
+      topic: `bench.taps.${randomUUID()}`,
+    } satisfies TapProcessSpec);
+
+  const pipe = await child(node, [script('pipe-proxy.js'), primaryUrl], 'pipe proxy');
+  const sidecar = await child(
+    node,
+    [script('tap-process.js'), tapSpec({ mode: 'sidecar', primary: primaryUrl })],
+    'tap sidecar',
+  );
+  const captureOnly = await child(
+    node,
+    [script('tap-process.js'), tapSpec({ mode: 'sidecar', primary: primaryUrl }, 'discard')],
+    'tap sidecar (no publish)',
+  );
+  const mirrors: Record<string, Child> = {};
+  for (const [name, port] of Object.entries(shadowPorts)) {
+    mirrors[name] = await child(
+      node,
+      [
+        script('tap-process.js'),
+        tapSpec({ mode: 'mirror', primary: primaryUrl, shadow: `http://127.0.0.1:${port}` }),
+      ],
+      `tap mirror (${name})`,
+    );
+  }
+
+  const nginxBin = ensureNginx(log);
+  let nginxPids: number[] = [];
+  let nginxPorts: { plain: number; mirror: Record<string, number> } | undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'shadowdiff-bench-nginx-'));
+  if (nginxBin) {
+    nginxPorts = {
+      plain: await freePort(),
+      mirror: { healthy: await freePort(), slow: await freePort(), down: await freePort() },
+    };
+    const { command, args } = nginxConfig(
+      nginxBin,
+      dir,
+      Number(primary.first),
+      shadowPorts,
+      nginxPorts,
+    );
+    const nginx = await child(command, args, 'nginx', nginxPorts.plain);
+    nginxPids = withChildren(nginx.pid);
+  }
+  const nginxVersion = nginxBin ? 'nginx (Debian), 1 worker' : 'nginx: not available';
+
+  process.stdout.write(
+    [
+      `tap benchmark — node ${process.version}, ${cpus().length} cores (shared), ${DURATION} ms per run after ${WARMUP} ms warm-up, ${CONNECTIONS} keep-alive connections (closed loop)`,
+      `upstream: 1 KB JSON; unloaded median ${median.toFixed(3)} ms; slow shadow +${slowDelay} ms (${((median + slowDelay) / median).toFixed(0)}x); down shadow: closed port`,
+      `tap records: ${kafkaUp ? `published to Kafka at ${BROKERS.join(',')} (gzip, idempotent; broker CPU not counted)` : 'Kafka unreachable — not published'}; ${nginxVersion}`,
+    ].join('\n') + '\n',
+  );
+
+  const up = primary.pid;
+  const local = (port: number | string): string => `http://127.0.0.1:${port}/orders/42`;
+  const scenario = (name: string, url: string, pids: number[]): Scenario => ({ name, url, pids });
+  const tapMirrorScenario = (name: string): Scenario =>
+    scenario(`tap mirror, shadow ${name}`, `${(mirrors[name] as Child).first}/orders/42`, [
+      (mirrors[name] as Child).pid,
+    ]);
+  const nginxMirrorScenario = (name: string): Scenario[] =>
+    nginxPorts
+      ? [
+          scenario(
+            `nginx mirror, shadow ${name}`,
+            local(nginxPorts.mirror[name] as number),
+            nginxPids,
+          ),
+        ]
+      : [];
+  const SHADOWS = ['healthy', 'slow', 'down'];
+
+  // Phase A: maximum throughput. Rounds interleave the scenarios, so a burst of other work on the
+  // machine lands on all of them rather than on one; each figure is the median over rounds.
+  const maxScenarios: Scenario[] = [
+    scenario('direct', local(primary.first), [up]),
+    scenario('node:http pipe proxy', local(pipe.first), [pipe.pid]),
+    scenario('tap sidecar', `${sidecar.first}/orders/42`, [sidecar.pid]),
+    scenario('tap sidecar, no publish', `${captureOnly.first}/orders/42`, [captureOnly.pid]),
+    ...(nginxPorts ? [scenario('nginx proxy', local(nginxPorts.plain), nginxPids)] : []),
+    ...SHADOWS.map(tapMirrorScenario),
+    ...SHADOWS.flatMap(nginxMirrorScenario),
+  ];
+  const rounds = await runRounds(maxScenarios);
+  const rows = medianRows(maxScenarios, rounds);
+  const direct = rows[0] as Row;
+  const find = (list: Row[], name: string): Row | undefined => list.find((r) => r.name === name);
+  table(
+    `A. Maximum throughput (closed loop), median of ${ROUNDS} interleaved rounds. CPU: the hop under test; for direct, the upstream itself.`,
+    rows,
+    direct,
+  );
+
+  // Phase B: fixed offered load at half the tap's maximum.
+  const tapMax = Math.min(
+    find(rows, 'tap sidecar')?.result.rps ?? 0,
+    find(rows, 'tap mirror, shadow healthy')?.result.rps ?? 0,
+  );
+  const rate = Math.max(100, Math.round(tapMax / 2));
+  log(`fixed load: ${rate} req/s (half the tap's maximum)`);
+  const fixedScenarios: Scenario[] = [
+    scenario('direct', local(primary.first), [up]),
+    scenario('node:http pipe proxy', local(pipe.first), [pipe.pid]),
+    scenario('tap sidecar', `${sidecar.first}/orders/42`, [sidecar.pid]),
+    scenario('tap sidecar, no publish', `${captureOnly.first}/orders/42`, [captureOnly.pid]),
+    ...(nginxPorts ? [scenario('nginx proxy', local(nginxPorts.plain), nginxPids)] : []),
+    ...SHADOWS.map(tapMirrorScenario),
+    ...SHADOWS.flatMap(nginxMirrorScenario),
+  ];
+  const fixedRounds = await runRounds(fixedScenarios, rate);
+  const fixed = medianRows(fixedScenarios, fixedRounds);
+  const fixedDirect = fixed[0] as Row;
+  table(
+    `B. Fixed offered load, ${rate} req/s (open loop, latency from when each request was due), median of ${ROUNDS} rounds.`,
+    fixed,
+    fixedDirect,
+  );
+
+  // Targets from the issue.
+  const lines = ['', 'Targets (ratios from the same run)'];
+  const at = (list: Row[], name: string): Row => find(list, name) as Row;
+  // Per round, then the median: both sides of each ratio saw the same machine conditions.
+  const perRound = (list: Map<string, Row>[], a: string, b: string): number =>
+    medianOf(list.map((r) => (r.get(a) as Row).cpuPerRequest / (r.get(b) as Row).cpuPerRequest));
+  const cpuMax = perRound(rounds, 'tap sidecar', 'node:http pipe proxy');
+  const cpuFixed = perRound(fixedRounds, 'tap sidecar', 'node:http pipe proxy');
+  lines.push(
+    `  CPU/req, tap sidecar vs bare pipe proxy: ${cpuMax.toFixed(2)}x at max load, ${cpuFixed.toFixed(2)}x at ${rate} req/s (target <= 1.15x) — ${check(Math.max(cpuMax, cpuFixed) <= 1.15)}`,
+  );
+  lines.push(
+    `  CPU/req, tap sidecar without publishing vs bare pipe proxy: ${perRound(rounds, 'tap sidecar, no publish', 'node:http pipe proxy').toFixed(2)}x at max load, ${perRound(fixedRounds, 'tap sidecar, no publish', 'node:http pipe proxy').toFixed(2)}x at ${rate} req/s`,
+  );
+  lines.push(
+    `  CPU/req, bare pipe proxy vs direct upstream: ${ratio(at(rows, 'node:http pipe proxy').cpuPerRequest, direct.cpuPerRequest)} at max load`,
+  );
+  if (nginxPorts) {
+    for (const [list, label] of [
+      [rounds, 'max load'],
+      [fixedRounds, `${rate} req/s`],
+    ] as const) {
+      lines.push(
+        `  CPU/req vs nginx (${label}): tap sidecar / nginx proxy ${perRound(list, 'tap sidecar', 'nginx proxy').toFixed(2)}x; tap mirror / nginx mirror ${perRound(list, 'tap mirror, shadow healthy', 'nginx mirror, shadow healthy').toFixed(2)}x`,
+      );
+    }
+  }
+  for (const name of ['tap sidecar', 'tap mirror, shadow healthy']) {
+    const extra = at(fixed, name).result.p99 - fixedDirect.result.p99;
+    lines.push(
+      `  p99 at ${rate} req/s, ${name}: direct ${fixedDirect.result.p99.toFixed(2)} ms + ${extra.toFixed(2)} ms (target <= +1 ms) — ${check(extra <= 1)}`,
+    );
+  }
+  for (const who of ['tap', 'nginx']) {
+    const healthy = find(fixed, `${who} mirror, shadow healthy`);
+    if (!healthy) continue;
+    for (const name of ['slow', 'down']) {
+      const q = at(fixed, `${who} mirror, shadow ${name}`).result.p99 / healthy.result.p99;
+      lines.push(
+        `  primary p99 with shadow ${name} vs healthy, ${who}: ${q.toFixed(2)}x (target <= 1.10x)${who === 'tap' ? ` — ${check(q <= 1.1)}` : ''}`,
+      );
+    }
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+try {
+  await main();
+} finally {
+  await Promise.all(children.reverse().map((c) => c.stop()));
+}

@@ -1,0 +1,98 @@
+/**
+ * Runs the real tap (`startTap`) as its own process, as `shadowdiff tap` would: a kafkajs publisher
+ * (or, for the capture-only row, one that discards) and an OTel SDK meter, so its CPU includes
+ * capture, redaction, encoding, metrics and publishing. Prints its URL on stdout; on SIGTERM it
+ * drains, flushes and deletes its benchmark topic.
+ *
+ *   node tap-process.js '<json TapProcessSpec>'
+ */
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
+import { validateConfig } from '@shadowdiff/contracts';
+import type { RecordPublisher } from '@shadowdiff/engine';
+import { createKafkaPublisher } from '@shadowdiff/kafka';
+import { startTap } from '@shadowdiff/tap';
+import { Kafka, logLevel } from 'kafkajs';
+
+export interface TapProcessSpec {
+  mode: 'sidecar' | 'mirror';
+  primary: string;
+  shadow?: string;
+  /** `kafka`: publish to `topic` on `brokers`; `discard`: capture and encode, publish nowhere. */
+  publisher: 'kafka' | 'discard';
+  brokers: string[];
+  topic: string;
+  /** Overrides tap.buffer.lingerMs (default: the config default). */
+  lingerMs?: number;
+}
+
+const spec = JSON.parse(process.argv[2] as string) as TapProcessSpec;
+const log = (line: string): void => {
+  process.stderr.write(`[tap] ${line}\n`);
+};
+
+const admin =
+  spec.publisher === 'kafka'
+    ? new Kafka({
+        brokers: spec.brokers,
+        clientId: 'bench-tap-admin',
+        logLevel: logLevel.NOTHING,
+      }).admin()
+    : undefined;
+if (admin) {
+  await admin.connect();
+  await admin.createTopics({
+    topics: [{ topic: spec.topic, numPartitions: 3, replicationFactor: 1 }],
+    waitForLeaders: true,
+  });
+}
+const publisher: RecordPublisher =
+  spec.publisher === 'kafka'
+    ? createKafkaPublisher({ brokers: spec.brokers, clientId: 'bench-tap', log })
+    : { publish: () => Promise.resolve(), close: () => Promise.resolve() };
+if ('ready' in publisher) await (publisher as { ready(): Promise<void> }).ready();
+
+const reader = new PeriodicExportingMetricReader({
+  exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
+  exportIntervalMillis: 10_000,
+});
+const provider = new MeterProvider({ readers: [reader] });
+const config = validateConfig({
+  service: 'bench',
+  kafka: { brokers: spec.brokers, topics: { taps: spec.topic } },
+  tap: {
+    mode: spec.mode,
+    ...(spec.mode === 'sidecar'
+      ? { upstream: spec.primary }
+      : { primary: spec.primary, shadow: spec.shadow }),
+    listen: '127.0.0.1:0',
+    adminListen: '127.0.0.1:0',
+    tapId: 'bench',
+    ...(spec.lingerMs !== undefined ? { buffer: { lingerMs: spec.lingerMs } } : {}),
+  },
+});
+const tap = await startTap({
+  config,
+  publisher,
+  meter: provider.getMeter('@shadowdiff/tap'),
+  redactKey: Buffer.from('bench-key'),
+  log,
+});
+process.stdout.write(`${tap.url}\n`);
+
+process.once('SIGTERM', () => {
+  void (async () => {
+    await tap.close();
+    await publisher.close();
+    if (admin) {
+      await admin.deleteTopics({ topics: [spec.topic] }).catch(() => {});
+      await admin.disconnect();
+    }
+    await provider.shutdown();
+    process.exit(0);
+  })();
+});

@@ -1,0 +1,39 @@
+/**
+ * The benchmark's service: answers every request with the same 1 KB JSON document, optionally
+ * after a fixed delay (the "slow shadow"). Prints its port on stdout.
+ *
+ *   node upstream.js [delayMs]
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+const delayMs = Number(process.argv[2] ?? 0);
+const items = Array.from({ length: 12 }, (_, i) => ({
+  sku: `SKU-${1000 + i}`,
+  qty: i + 1,
+  price: 9.99 + i,
+}));
+let doc = JSON.stringify({ id: 42, status: 'shipped', customer: 'c-7', items, note: '' });
+doc = JSON.stringify({
+  id: 42,
+  status: 'shipped',
+  customer: 'c-7',
+  items,
+  note: 'x'.repeat(1024 - doc.length),
+});
+const body = Buffer.from(doc);
+const headers = { 'content-type': 'application/json', 'content-length': String(body.length) };
+
+const server = createServer((req, res) => {
+  req.resume();
+  if (delayMs > 0) {
+    setTimeout(() => res.writeHead(200, headers).end(body), delayMs);
+  } else {
+    res.writeHead(200, headers).end(body);
+  }
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`${(server.address() as AddressInfo).port}\n`);
+});
+process.on('SIGTERM', () => process.exit(0));
