@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
-import type { CapturedResponse, Role, TapRecord } from '@shadowdiff/contracts';
-import { describe, expect, it } from 'vitest';
+import { decodeVerdict, encodeVerdict } from '@shadowdiff/contracts';
+import type { CapturedResponse, Role, TapRecord, Verdict } from '@shadowdiff/contracts';
+import { afterEach, describe, expect, it } from 'vitest';
 import { compileRules } from '../route/compile-rules.js';
 import { judge } from './judge.js';
 import type { JudgeContext } from './judge.js';
@@ -49,7 +50,7 @@ function record(
 }
 
 const pair = (p: TapRecord, s: TapRecord, c: JudgeContext = ctx) =>
-  judge(
+  judgeAndCheck(
     {
       traceId: 't-1',
       service: 'shop',
@@ -58,6 +59,22 @@ const pair = (p: TapRecord, s: TapRecord, c: JudgeContext = ctx) =>
     },
     c,
   );
+
+const judgeAndCheck = (...args: Parameters<typeof judge>) => judged(judge(...args));
+
+/** Every verdict a test produced must survive the v1 codec (strict schema) unchanged. */
+const produced: Verdict[] = [];
+afterEach(() => {
+  for (const v of produced.splice(0)) {
+    const decoded = decodeVerdict(encodeVerdict(v));
+    expect(decoded.ok ? decoded.value : decoded.error).toEqual(JSON.parse(JSON.stringify(v)));
+  }
+});
+
+function judged(v: Verdict): Verdict {
+  produced.push(v);
+  return v;
+}
 
 describe('judge', () => {
   it('matches identical responses and fills the verdict', () => {
@@ -195,7 +212,7 @@ describe('judge', () => {
   });
 
   it('is an orphan naming the missing roles', () => {
-    const v = judge(
+    const v = judgeAndCheck(
       {
         traceId: 't-1',
         service: 'shop',
@@ -212,7 +229,7 @@ describe('judge', () => {
       status: { primary: 200 },
       diffs: [],
     });
-    const shadowOnly = judge(
+    const shadowOnly = judgeAndCheck(
       {
         traceId: 't',
         service: 's',
@@ -333,7 +350,7 @@ describe('judge', () => {
   });
 
   it('compares primary with secondary when no shadow is expected', () => {
-    const v = judge(
+    const v = judgeAndCheck(
       {
         traceId: 't',
         service: 's',
