@@ -146,7 +146,11 @@ describe('worker with the noise learner', () => {
   });
 
   it('cancels noise the secondary shows too, and keeps drift only the shadow has', async () => {
-    const h = await setup({ noise: { learn: false, secondary: { enabled: true } } });
+    // Listing the secondary in worker.roles is enough to turn the Diffy role on.
+    const h = await setup({
+      noise: { learn: false },
+      worker: { windowMs: 2_000, roles: ['primary', 'shadow', 'secondary'] },
+    });
     current = h;
     const triple = (i: number) => ({
       primary: { price: 10, servedBy: `node-${i % 5}` },

@@ -40,8 +40,11 @@ export class NoiseRuntime implements PairNoise {
   readonly counters = { windows: 0, refreshes: 0, failures: 0, learned: 0 };
 
   constructor(private readonly options: NoiseRuntimeOptions) {
+    const { noise, worker } = options.config;
+    // A secondary listed in worker.roles is there for Diffy-style noise cancelling.
+    const secondary = noise.secondary.enabled || worker.roles.includes('secondary');
     this.learner = new NoiseLearner({
-      config: options.config.noise,
+      config: { ...noise, secondary: { ...noise.secondary, enabled: secondary } },
       rules: options.rules,
       maxRoutes: options.config.worker.maxRoutes,
     });

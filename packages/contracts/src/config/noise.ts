@@ -24,7 +24,8 @@ export const noiseConfigSchema = z
       .object({
         /**
          * Use a `secondary` tap's records (a second primary instance) to cancel noise the way
-         * Diffy does. Adds `secondary` to the roles a pair needs. Default off.
+         * Diffy does. Adds `secondary` to the roles a pair needs; listing `secondary` in
+         * `worker.roles` turns it on too. Default off.
          */
         enabled: z.boolean().default(false),
         /**
