@@ -60,9 +60,21 @@ describe('recordHeaders', () => {
     });
   });
 
-  it('keeps a header named __proto__ as data', () => {
-    const h = recordHeaders(['__proto__', 'x']);
-    expect(Object.keys(h)).toEqual(['__proto__']);
-    expect(JSON.parse(JSON.stringify(h))).toEqual(JSON.parse('{"__proto__":"x"}'));
+  it('keeps headers named like Object members as data', () => {
+    const h = recordHeaders([
+      '__proto__',
+      'x',
+      'Constructor',
+      'c',
+      'toString',
+      't',
+      '__proto__',
+      'y',
+    ]);
+    expect(Object.getPrototypeOf(h)).toBe(Object.prototype);
+    expect(Object.keys(h)).toEqual(['__proto__', 'constructor', 'tostring']);
+    expect(h.constructor as unknown).toBe('c');
+    expect(Object.getOwnPropertyDescriptor(h, '__proto__')?.value).toBe('x, y');
+    expect(JSON.stringify(h)).toBe('{"__proto__":"x, y","constructor":"c","tostring":"t"}');
   });
 });

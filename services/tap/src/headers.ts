@@ -63,15 +63,29 @@ export function forwardHeaders(
  * out; everything else is kept as the wire had it, before redaction.
  */
 export function recordHeaders(raw: readonly string[]): Headers {
-  // Null prototype: a header named `__proto__` must be data, not a prototype switch.
-  const out = Object.create(null) as Headers;
+  // A plain object stays in V8's fast mode (a null-prototype one does not, and costs more to build
+  // and to stringify); the one name that would misbehave on it is stored as an own property.
+  const out: Headers = {};
   for (let i = 0; i < raw.length; i += 2) {
     const name = (raw[i] as string).toLowerCase();
     if (NOT_RECORDED.has(name)) continue;
     const value = raw[i + 1] as string;
-    const existing = out[name];
+    if (name === '__proto__') {
+      const previous = Object.hasOwn(out, name) ? out[name] : undefined;
+      Object.defineProperty(out, name, {
+        value: previous === undefined ? value : `${previous}, ${value}`,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+      continue;
+    }
+    // Inherited members (`constructor`, `toString`) are functions, never strings: not a repeat.
+    const existing: unknown = out[name];
     out[name] =
-      existing === undefined ? value : `${existing}${name === 'set-cookie' ? '\n' : ', '}${value}`;
+      typeof existing !== 'string'
+        ? value
+        : `${existing}${name === 'set-cookie' ? '\n' : ', '}${value}`;
   }
   return out;
 }

@@ -91,11 +91,12 @@ export function createRequestHandler(
 
     // Request body: one capture serves the record and, in mirror mode, the shadow's copy.
     const mirrorCap = shadow?.maxBodyBytes ?? 0;
-    const reqBody = recording
-      ? new BodyCapture(
-          mirroring ? Math.max(ctx.captureBodyBytes, mirrorCap) : ctx.captureBodyBytes,
-        )
-      : undefined;
+    const reqBody =
+      recording && declared !== 0
+        ? new BodyCapture(
+            mirroring ? Math.max(ctx.captureBodyBytes, mirrorCap) : ctx.captureBodyBytes,
+          )
+        : undefined;
 
     let captured: Captured<CapturedRequest> | undefined;
     const capturedRequest = (): Captured<CapturedRequest> =>
