@@ -3,6 +3,7 @@ import type { ShadowdiffConfig } from '@shadowdiff/contracts';
 import type { SampleStore } from '@shadowdiff/engine';
 import {
   MemoryBus,
+  MemoryNoiseStore,
   MemoryPendingStore,
   MemorySampleStore,
   TimerOrphanScheduler,
@@ -46,6 +47,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     store: new MemoryPendingStore(),
     scheduler: new TimerOrphanScheduler(),
     samples,
+    // Zero-config noise learning, as in a fleet (where it lives in Redis).
+    noise: new MemoryNoiseStore(),
     meter: options.meter,
     clock: systemClock,
     log: (line) => options.log.write(`${line}\n`),
