@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { encodeTapRecord } from '@shadowdiff/contracts';
+import type { Role, TapRecord } from '@shadowdiff/contracts';
+
+/** A ~1 KB JSON order document; `drift` changes one value so one pair in ten is a diff. */
+function body(i: number, drift: boolean): Buffer {
+  const doc = {
+    id: i,
+    status: 'confirmed',
+    currency: 'EUR',
+    total: drift ? 101.5 : 100.5,
+    customer: { id: `c-${i % 977}`, tier: 'gold', country: 'NL' },
+    items: Array.from({ length: 6 }, (_, k) => ({
+      sku: `SKU-${(i * 31 + k) % 10_000}`,
+      name: `Product ${k} with a descriptive name`,
+      qty: 1 + (k % 3),
+      price: 10 + k,
+    })),
+    notes: 'x'.repeat(220),
+  };
+  return Buffer.from(JSON.stringify(doc));
+}
+
+function record(traceId: string, role: Role, i: number, bytes: Buffer): TapRecord {
+  return {
+    v: 1,
+    traceId,
+    role,
+    service: 'bench',
+    tapId: `bench-${role}`,
+    capturedAt: Date.now(),
+    durationMs: 3 + (i % 50),
+    request: {
+      method: 'GET',
+      url: `/orders/${i}`,
+      headers: { accept: 'application/json' },
+      body: new Uint8Array(),
+      bodySize: 0,
+      bodyTruncated: false,
+    },
+    response: {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: bytes,
+      bodySize: bytes.length,
+      bodyTruncated: false,
+    },
+  };
+}
+
+export interface Pair {
+  traceId: string;
+  primary: Buffer;
+  shadow: Buffer;
+}
+
+/** `n` encoded pairs (1 KB bodies), built once so producing measures Kafka, not encoding. */
+export function pairs(n: number): Pair[] {
+  const out: Pair[] = [];
+  for (let i = 0; i < n; i++) {
+    const traceId = randomBytes(16).toString('hex');
+    out.push({
+      traceId,
+      primary: encodeTapRecord(record(traceId, 'primary', i, body(i, false))),
+      shadow: encodeTapRecord(record(traceId, 'shadow', i, body(i, i % 10 === 0))),
+    });
+  }
+  return out;
+}
