@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readCensus } from '@shadowdiff/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { byTrace, kafkaTap, newTopic, readRecords } from './kafka-harness.js';
 import type { KafkaTap } from './kafka-harness.js';
@@ -158,9 +159,14 @@ describe('mirror tap on real Kafka', () => {
     await t.drain();
     expect(shadow.seen.map((r) => r.method)).toEqual(['GET']);
     expect(await t.metrics.value('shadow.tap.mirror.skipped', { reason: 'method' })).toBe(1);
-    expect(await t.metrics.value('shadow.tap.records', { outcome: 'published' })).toBe(2);
-    const records = await readRecords(t.topic, 2);
-    expect(records.map((r) => r.record.request.method)).toEqual(['GET', 'GET']);
+    // The pair for the GET, plus the census record that counts the skipped POST (no request data).
+    expect(await t.metrics.value('shadow.tap.records', { outcome: 'published' })).toBe(3);
+    const records = await readRecords(t.topic, 3);
+    const exchanges = records.filter((r) => readCensus(r.record) === undefined);
+    expect(exchanges.map((r) => r.record.request.method)).toEqual(['GET', 'GET']);
+    const census = records.map((r) => readCensus(r.record)).filter((c) => c !== undefined);
+    expect(census).toHaveLength(1);
+    expect(census[0]).toMatchObject({ method: 'POST', reason: 'method', count: 1 });
   });
 
   it('samples the same requests on two independent tap instances', async () => {
@@ -181,7 +187,10 @@ describe('mirror tap on real Kafka', () => {
     const expected = ids.filter((id) => isSampled(id, 30)).sort();
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.length).toBeLessThan(ids.length);
-    const records = await readRecords(topic, expected.length * 4);
+    // Each tap also publishes one census record counting what it sampled out.
+    const all = await readRecords(topic, expected.length * 4 + 2);
+    const records = all.filter((r) => readCensus(r.record) === undefined);
+    expect(records).toHaveLength(expected.length * 4);
     const fromTap = (tapId: string) =>
       [
         ...new Set(records.filter((r) => r.record.tapId === tapId).map((r) => r.record.traceId)),
