@@ -62,7 +62,20 @@ describe('RedisPendingStore on the real Redis', () => {
     await store.offer([offer(ids[0]!, 'shadow')]);
     await store.expire(ids[1]!);
     await store.markEmitted([ids[0]!, ids[1]!]);
-    const [, found] = await scope.client.scan('0', 'MATCH', `${scope.prefix}*`, 'COUNT', 1000);
+    // SCAN must run to the end of the cursor: Redis is shared, one pass covers only part of it.
+    const found: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await scope.client.scan(
+        cursor,
+        'MATCH',
+        `${scope.prefix}*`,
+        'COUNT',
+        1000,
+      );
+      cursor = next;
+      found.push(...keys);
+    } while (cursor !== '0');
     expect(found.sort()).toEqual(ids.map((id) => store.traceKey(id)).sort());
     // Emitted traces keep only bookkeeping: their halves' bytes are gone.
     expect(await scope.client.hgetall(store.traceKey(ids[0]!))).toEqual({
