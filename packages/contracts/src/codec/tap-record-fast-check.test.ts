@@ -5,9 +5,13 @@ import { tapRecordHeaderSchema } from '../tap-record.js';
 import { isTapRecordHeader } from './tap-record-fast-check.js';
 
 const text = (min: number, max: number) => fc.string({ minLength: min, maxLength: max });
-const headers = fc.dictionary(fc.string({ maxLength: 10 }), fc.string({ maxLength: 10 }), {
-  maxKeys: 4,
-});
+// `__proto__` is the one valid key the fast path declines on purpose (zod then decides), so the
+// "accepts every valid header" property is stated over the other keys.
+const headers = fc.dictionary(
+  fc.string({ maxLength: 10 }).filter((key) => key !== '__proto__'),
+  fc.string({ maxLength: 10 }),
+  { maxKeys: 4 },
+);
 const side = {
   headers,
   bodyLength: fc.nat(),
