@@ -156,6 +156,12 @@ export class MemorySampleStore implements SampleStore {
     return Promise.resolve(builder.build());
   }
 
+  async statsMany(queries: StatsQuery[]): Promise<RouteStats[]> {
+    const out: RouteStats[] = [];
+    for (const q of queries) out.push({ ...(await this.stats(q)), series: [] });
+    return out;
+  }
+
   examples(query: ExamplesQuery): Promise<ExamplePair[]> {
     const key = JSON.stringify([query.service, query.route, query.kind, query.path]);
     const list = this.#examples.get(key) ?? [];

@@ -49,8 +49,37 @@ redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return 1
 `;
 
+/**
+ * Sums the fields of every given hash server-side and returns the merged field/value list: a
+ * range of 60 minute buckets comes back as one small reply instead of 60 (the overview's read).
+ */
+const MERGE_HASHES = `
+local acc = {}
+local order = {}
+for i = 1, #KEYS do
+  local flat = redis.call('HGETALL', KEYS[i])
+  for j = 1, #flat, 2 do
+    local f = flat[j]
+    local v = acc[f]
+    if v == nil then
+      order[#order + 1] = f
+      acc[f] = tonumber(flat[j + 1])
+    else
+      acc[f] = v + tonumber(flat[j + 1])
+    end
+  end
+end
+local out = {}
+for i = 1, #order do
+  out[#out + 1] = order[i]
+  out[#out + 1] = tostring(acc[order[i]])
+end
+return out
+`;
+
 interface WithHincrMany {
   sdHincrMany(key: string, ttlMs: number, ...fields: (string | number)[]): ChainableCommander;
+  sdMergeHashes(keyCount: number, ...keys: string[]): ChainableCommander;
 }
 
 interface StoredExample {
@@ -98,6 +127,9 @@ export class RedisSampleStore implements SampleStore {
     this.#exampleRetentionMs = options.exampleRetentionMs ?? 7 * 24 * STATS_HOUR_MS;
     if (!('sdHincrMany' in this.#client)) {
       this.#client.defineCommand('sdHincrMany', { numberOfKeys: 1, lua: HINCR_MANY });
+    }
+    if (!('sdMergeHashes' in this.#client)) {
+      this.#client.defineCommand('sdMergeHashes', { lua: MERGE_HASHES });
     }
   }
 
@@ -182,6 +214,57 @@ export class RedisSampleStore implements SampleStore {
       }
     });
     return builder.build();
+  }
+
+  async statsMany(queries: StatsQuery[]): Promise<RouteStats[]> {
+    if (queries.length === 0) return [];
+    const pipe = this.#client.pipeline() as unknown as ChainableCommander & WithHincrMany;
+    const plans = queries.map((query) => {
+      const width = statsBucketMs(query);
+      const keys = this.#mergeKeys(query, width);
+      pipe.sdMergeHashes(keys.length, ...keys);
+      return { query, width };
+    });
+    const results = (await pipe.exec()) ?? [];
+    return plans.map(({ query, width }, i) => {
+      const [error, flat] = results[i] ?? [null, []];
+      if (error) throw error;
+      const hash: Record<string, string> = {};
+      const list = (flat ?? []) as string[];
+      for (let j = 0; j + 1 < list.length; j += 2) hash[list[j]!] = list[j + 1]!;
+      const builder = new RouteStatsBuilder(query, width);
+      if (list.length > 0) builder.add(query.from, parseFields(hash));
+      return { ...builder.build(), series: [] };
+    });
+  }
+
+  /**
+   * The buckets whose sum is exactly what `stats` reads: for a minute-width range, every hour that
+   * lies wholly inside it is read as its hour bucket (same counts, written in the same pipeline)
+   * and only the edges as minutes — a 6 h range is ~120 keys instead of 360.
+   */
+  #mergeKeys(query: StatsQuery, width: number): string[] {
+    const rk = routePart(query.service, query.route);
+    if (width !== STATS_MINUTE_MS) {
+      return bucketStarts(query.from, query.to, width).map((at) =>
+        statsKey(this.#prefix, 'h', at, rk),
+      );
+    }
+    const keys: string[] = [];
+    const minutes = bucketStarts(query.from, query.to, STATS_MINUTE_MS);
+    const first = minutes[0];
+    for (let i = 0; i < minutes.length;) {
+      const at = minutes[i]!;
+      const lastMinute = at + STATS_HOUR_MS - STATS_MINUTE_MS;
+      if (at % STATS_HOUR_MS === 0 && first !== undefined && at >= first && lastMinute < query.to) {
+        keys.push(statsKey(this.#prefix, 'h', at, rk));
+        i += STATS_HOUR_MS / STATS_MINUTE_MS;
+      } else {
+        keys.push(statsKey(this.#prefix, 'm', at, rk));
+        i++;
+      }
+    }
+    return keys;
   }
 
   async examples(query: ExamplesQuery): Promise<ExamplePair[]> {

@@ -165,5 +165,12 @@ export interface SampleStore {
   /** Routes with data, most recently seen first. `since`: only routes seen at or after it. */
   routes(options?: { since?: number }): Promise<RouteSummary[]>;
   stats(query: StatsQuery): Promise<RouteStats>;
+  /**
+   * Many routes' statistics in one call, as the console's overview needs them: the same numbers
+   * as `stats` per query, but `series` is left empty, so a store may merge the buckets where they
+   * live (Redis sums them server-side) instead of shipping every bucket back. Results follow the
+   * order of `queries`.
+   */
+  statsMany(queries: StatsQuery[]): Promise<RouteStats[]>;
   examples(query: ExamplesQuery): Promise<ExamplePair[]>;
 }

@@ -192,6 +192,104 @@ export function sampleStoreContract(
       expect(other.paths).toEqual([]);
     });
 
+    it('answers many routes at once with the numbers stats() gives, without the series', async () => {
+      const a = harness.connect();
+      const b = harness.connect();
+      const earlier = now - 3 * MINUTE;
+      await a.record({
+        stats: [
+          delta({
+            service,
+            route: 'GET /m1',
+            minute: earlier,
+            outcomes: { match: 4, diff: 1 },
+            diffs: [{ kind: 'body', path: '/x', severity: 'minor', count: 1 }],
+            latency: { primary: { 3: 5 } },
+            responses: { primary: { '2xx': 5 } },
+            suppressed: [{ kind: 'body', path: '/id', reason: 'volatile', count: 5 }],
+          }),
+          delta({
+            service,
+            route: 'GET /m2',
+            minute: now,
+            outcomes: { orphan: 2 },
+            missing: { shadow: 2 },
+          }),
+        ],
+        examples: [],
+      });
+      await b.record({
+        stats: [
+          delta({
+            service,
+            route: 'GET /m1',
+            minute: now,
+            outcomes: { match: 1, diff: 2 },
+            diffs: [{ kind: 'body', path: '/x', severity: 'major', count: 2 }],
+            latency: { primary: { 3: 1, 9: 2 } },
+            unmirrored: { method: 3 },
+          }),
+        ],
+        examples: [],
+      });
+      const queries = [
+        { service, route: 'GET /m1', from: earlier, to: now + MINUTE },
+        { service, route: 'GET /m2', from: earlier, to: now + MINUTE },
+        { service, route: 'GET /none', from: earlier, to: now + MINUTE },
+        { service, route: 'GET /m1', from: now - 86_400_000, to: now + MINUTE },
+      ];
+      const many = await a.statsMany(queries);
+      expect(many).toHaveLength(4);
+      for (let i = 0; i < queries.length; i++) {
+        const one = await a.stats(queries[i]!);
+        expect(many[i]).toEqual({ ...one, series: [] });
+      }
+      expect(many[0]!.outcomes).toEqual({ match: 5, diff: 3, orphan: 0, error: 0 });
+      expect(many[0]!.latency.primary?.count).toBe(8);
+      expect(many[3]!.bucketMs).toBe(3_600_000);
+      expect(many[3]!.pairs).toBe(8);
+      expect(await a.statsMany([])).toEqual([]);
+    });
+
+    it('answers a many-route range that spans whole hours with the same numbers as stats()', async () => {
+      const store = harness.connect();
+      const route = 'GET /hours';
+      const hour = Math.floor(now / 3_600_000) * 3_600_000;
+      // Minutes in a whole hour two hours back, at its edges, and in the current (partial) hour.
+      const minutes = [
+        hour - 2 * 3_600_000,
+        hour - 3_600_000 - MINUTE,
+        hour - 3_600_000,
+        hour - MINUTE,
+        now,
+      ];
+      await store.record({
+        stats: minutes.map((minute, i) =>
+          delta({
+            service,
+            route,
+            minute,
+            outcomes: { match: i + 1 },
+            latency: { shadow: { [i]: 1 } },
+          }),
+        ),
+        examples: [],
+      });
+      for (const from of [
+        now - 6 * 3_600_000 + MINUTE,
+        hour - 2 * 3_600_000 + 30 * MINUTE,
+        hour - 3_600_000,
+      ]) {
+        const query = { service, route, from, to: now + MINUTE };
+        const [many] = await store.statsMany([query]);
+        expect(many).toEqual({ ...(await store.stats(query)), series: [] });
+      }
+      const [all] = await store.statsMany([
+        { service, route, from: now - 6 * 3_600_000 + MINUTE, to: now + MINUTE },
+      ]);
+      expect(all!.pairs).toBe(15);
+    });
+
     it('keeps the newest examples per route, kind and path, halves byte for byte', async () => {
       const store = harness.connect();
       const route = 'GET /x';

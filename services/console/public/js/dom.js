@@ -87,10 +87,12 @@ export function rateCell(rate, interval, compared) {
   );
 }
 
-/** `primary / shadow`, the shadow in red when it is more than 20% worse. */
-export function pairCell(p, s, fmt) {
-  // Both relative and absolute: 6 ms vs 8 ms is 33% slower but not worth a red number.
-  const worse = p !== null && s !== null && s > p * 1.2 && s - p >= 5;
+/**
+ * `primary / shadow`, the shadow in red when it is over 20% worse and by at least `minGap` (5 ms
+ * suits latencies: 6 ms vs 8 ms is 33% slower but not worth a red number).
+ */
+export function pairCell(p, s, fmt, minGap = 5) {
+  const worse = p !== null && s !== null && s > p * 1.2 && s - p >= minGap;
   return h(
     'span',
     { class: 'pair' },

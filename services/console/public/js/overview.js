@@ -120,7 +120,7 @@ function routeRow(r, showService) {
     h(
       'td',
       { class: 'num' },
-      pairCell(r.errorRate.primary, r.errorRate.shadow, (x) => fmtPct(x)),
+      pairCell(r.errorRate.primary, r.errorRate.shadow, (x) => fmtPct(x), 0.005),
     ),
     h('td', { class: 'num' }, pairCell(r.latency.primary.p50, r.latency.shadow.p50, fmtMs)),
     h('td', { class: 'num' }, pairCell(r.latency.primary.p95, r.latency.shadow.p95, fmtMs)),

@@ -42,30 +42,13 @@ export interface ExampleSummary {
   finding?: { kind: DiffKind; path: string; severity: string; primary?: unknown; shadow?: unknown };
 }
 
-/** Routes whose stats are read at once; bounds the pipelines a big fleet's overview opens. */
-const CONCURRENCY = 32;
-
-async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (t: T) => Promise<R>,
-): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const run = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
-  return out;
-}
+/** Routes whose statistics are asked for in one store call. */
+const CHUNK = 100;
 
 /**
  * The console's reads, shared by the HTTP API, the report and the gate. Every read is bounded by
- * routes x buckets in the range (the route index narrows routes to those written since `from`):
- * nothing scans keys or verdicts.
+ * routes x buckets in the range (the route index narrows routes to those written since `from`),
+ * and the overview's per-route sums are computed by the store: nothing scans keys or verdicts.
  */
 export class ConsoleData {
   constructor(
@@ -82,7 +65,10 @@ export class ConsoleData {
     return this.noise !== undefined;
   }
 
-  /** Every route with data since `from` (optionally of one service), summarized over the range. */
+  /**
+   * Every route with data since `from` (optionally of one service) over the range, in one batched
+   * read (`statsMany`: the store merges each route's buckets where they live). No per-bucket series.
+   */
   async routeStats(
     range: TimeRange,
     service?: string,
@@ -90,10 +76,16 @@ export class ConsoleData {
     const routes = (await this.samples.routes({ since: range.from })).filter(
       (r) => service === undefined || r.service === service,
     );
-    return mapLimit(routes, CONCURRENCY, async (r) => ({
-      stats: await this.samples.stats({ service: r.service, route: r.route, ...range }),
-      lastSeen: r.lastSeen,
-    }));
+    const out: { stats: RouteStats; lastSeen: number }[] = [];
+    // Chunks bound one reply's size on a fleet with many routes.
+    for (let i = 0; i < routes.length; i += CHUNK) {
+      const chunk = routes.slice(i, i + CHUNK);
+      const stats = await this.samples.statsMany(
+        chunk.map((r) => ({ service: r.service, route: r.route, ...range })),
+      );
+      stats.forEach((s, j) => out.push({ stats: s, lastSeen: chunk[j]!.lastSeen }));
+    }
+    return out;
   }
 
   async overview(range: TimeRange, service?: string): Promise<Overview> {
