@@ -119,10 +119,15 @@ describe('redaction on the topic', () => {
 });
 
 describe('failures leave the primary path correct and counted', () => {
-  it('shadow down: every client answer is the primary’s; shadow failures are recorded and counted', async () => {
+  it('shadow down: every client answer is the primary’s; refusals are recorded, counted, then pause the mirror', async () => {
     const primary = await server(ok);
     const t = await tapWith({
-      tap: { mode: 'mirror', primary: primary.url, shadow: `http://127.0.0.1:${await deadPort()}` },
+      tap: {
+        mode: 'mirror',
+        primary: primary.url,
+        shadow: `http://127.0.0.1:${await deadPort()}`,
+        mirror: { downAfterRefusals: 5, downCooldownMs: 60_000 },
+      },
     });
     for (let i = 0; i < 10; i++) {
       const res = await fetchRaw(`${t.tap.url}/orders/${i}`);
@@ -130,12 +135,16 @@ describe('failures leave the primary path correct and counted', () => {
       expect(res.body.toString()).toBe(BODY);
     }
     await t.drain();
+    // Five refusals in a row take the shadow as down: the other five are not even attempted.
     expect(
       await t.metrics.value('shadow.tap.upstream.errors', { role: 'shadow', kind: 'refused' }),
-    ).toBe(10);
-    expect(await t.metrics.value('shadow.tap.shadow.latency', { outcome: 'refused' })).toBe(10);
-    expect(await t.metrics.value('shadow.tap.records', { outcome: 'published' })).toBe(20);
-    const records = (await readRecords(t.topic, 20)).map((r) => r.record);
+    ).toBe(5);
+    expect(await t.metrics.value('shadow.tap.shadow.latency', { outcome: 'refused' })).toBe(5);
+    expect(
+      await t.metrics.value('shadow.tap.mirror.skipped', { reason: 'shadow_unavailable' }),
+    ).toBe(5);
+    expect(await t.metrics.value('shadow.tap.records', { outcome: 'published' })).toBe(10);
+    const records = (await readRecords(t.topic, 10)).map((r) => r.record);
     expect(
       records
         .filter((r) => r.role === 'shadow')

@@ -12,6 +12,7 @@ export const SKIP_REASONS = [
   'body_too_large',
   'sampled_out',
   'in_flight_full',
+  'shadow_unavailable',
   'upgrade',
   'client_aborted',
 ] as const;

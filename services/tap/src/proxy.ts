@@ -76,10 +76,12 @@ export function createRequestHandler(
     const decision = ctx.decide({ method, url, traceId, bodyBytes: declared });
     if (!decision.mirror) {
       metrics.skipped(decision.reason);
-    } else if (shadow !== undefined && !shadow.tryAcquire()) {
-      metrics.skipped('in_flight_full');
-    } else {
+    } else if (shadow === undefined) {
       recording = true;
+    } else {
+      const slot = shadow.tryAcquire();
+      if (slot === 'ok') recording = true;
+      else metrics.skipped(slot);
     }
     const mirroring = recording && shadow !== undefined;
     const pair = mirroring ? new Pair(recorder) : undefined;

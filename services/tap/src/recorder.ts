@@ -18,6 +18,8 @@ export interface RecorderOptions {
   captureBodyBytes: number;
   redactor: Redactor;
   buffer: RecordBuffer;
+  /** Facts stamped on every record's meta (tap version, config hash). Default none. */
+  facts?: Record<string, string>;
 }
 
 /** A captured request or response, with what body redaction did to it (if anything). */
@@ -123,7 +125,7 @@ export class Recorder {
       // Shared, never mutated: one object per trace source instead of one per record.
       let meta = this.metaBySource.get(side.traceSource);
       if (!meta) {
-        meta = { mode: this.options.mode, traceSource: side.traceSource };
+        meta = { mode: this.options.mode, traceSource: side.traceSource, ...this.options.facts };
         this.metaBySource.set(side.traceSource, meta);
       }
       return meta;
@@ -131,6 +133,7 @@ export class Recorder {
     return {
       mode: this.options.mode,
       traceSource: side.traceSource,
+      ...this.options.facts,
       ...(reqNote !== undefined ? { requestBodyRedaction: reqNote } : {}),
       ...(resNote !== undefined ? { responseBodyRedaction: resNote } : {}),
     };

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { UpstreamError } from '@shadowdiff/contracts';
+import type { UpstreamError, UpstreamErrorKind } from '@shadowdiff/contracts';
 import { BodyCapture } from './body-capture.js';
 import type { TapMetrics } from './tap-metrics.js';
 import { Deadlines } from './deadlines.js';
@@ -9,6 +9,9 @@ import type { Upstream } from './upstream.js';
 /** The shadow side of mirror mode: its upstream, limits, and the in-flight bound. */
 export class ShadowTarget {
   private inFlight = 0;
+  private refusedInARow = 0;
+  private pausedUntil = 0;
+  private cooldownMs: number;
   readonly deadlines: Deadlines;
 
   constructor(
@@ -22,8 +25,12 @@ export class ShadowTarget {
       markerHeader: string;
       captureBodyBytes: number;
       metrics: TapMetrics;
+      /** Refusals in a row that pause mirroring; 0 = never. */
+      downAfterRefusals: number;
+      downCooldownMs: number;
     },
   ) {
+    this.cooldownMs = options.downCooldownMs;
     this.deadlines = new Deadlines(
       options.timeoutMs,
       () => new UpstreamTimeoutError(options.timeoutMs),
@@ -43,13 +50,34 @@ export class ShadowTarget {
   }
 
   /**
-   * Takes an in-flight slot, or reports the bound is reached: then the mirror is skipped, never
-   * queued, so a slow shadow cannot hold memory or sockets on the primary's account.
+   * Takes an in-flight slot, or says why not: the bound is reached (a slow shadow cannot hold
+   * memory or sockets on the primary's account), or the shadow refuses connections and is paused.
+   * Either way the mirror is skipped and counted, never queued.
    */
-  tryAcquire(): boolean {
-    if (this.inFlight >= this.options.maxInFlight) return false;
+  tryAcquire(): 'ok' | 'in_flight_full' | 'shadow_unavailable' {
+    if (this.pausedUntil > 0 && Date.now() < this.pausedUntil) return 'shadow_unavailable';
+    if (this.inFlight >= this.options.maxInFlight) return 'in_flight_full';
     this.inFlight += 1;
-    return true;
+    return 'ok';
+  }
+
+  /**
+   * Circuit breaker over connection refusals only (a down or restarting shadow): timeouts are the
+   * in-flight bound's business, and HTTP errors are answers worth recording.
+   */
+  observe(outcome: 'ok' | UpstreamErrorKind): void {
+    const { downAfterRefusals, downCooldownMs } = this.options;
+    if (outcome !== 'refused') {
+      this.refusedInARow = 0;
+      this.cooldownMs = downCooldownMs;
+      this.pausedUntil = 0;
+      return;
+    }
+    this.refusedInARow += 1;
+    if (downAfterRefusals === 0 || this.refusedInARow < downAfterRefusals) return;
+    // Paused, or a probe after a pause failed again: pause (longer).
+    this.pausedUntil = Date.now() + this.cooldownMs;
+    this.cooldownMs = Math.min(this.cooldownMs * 2, downCooldownMs * 8);
   }
 
   release(): void {
@@ -85,6 +113,7 @@ export function sendShadow(
     deadline.clear();
     target.release();
     const outcome = result.kind === 'response' ? 'ok' : result.error.kind;
+    target.observe(outcome);
     metrics.shadowLatency(performance.now() - startedAt, outcome);
     if (result.kind === 'error') metrics.upstreamError('shadow', result.error.kind);
     done(result);

@@ -3,6 +3,7 @@ import * as http from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Meter } from '@opentelemetry/api';
+import { CONFIG_HASH_STAMP_CHARS, configHash } from '@shadowdiff/contracts';
 import type { ShadowdiffConfig } from '@shadowdiff/contracts';
 import { compileRules } from '@shadowdiff/engine';
 import type { RecordPublisher } from '@shadowdiff/engine';
@@ -19,6 +20,7 @@ import { ShadowTarget } from './shadow.js';
 import { createTapMetrics } from './tap-metrics.js';
 import { createUpstream } from './upstream.js';
 import { SkipCensus } from './skip-census.js';
+import { tapVersion } from './tap-version.js';
 import { Deadlines } from './deadlines.js';
 import { UpstreamTimeoutError } from './upstream-error.js';
 
@@ -108,6 +110,11 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
     captureBodyBytes: tap.captureBodyBytes,
     redactor,
     buffer,
+    // Which tap build and which config produced a record: the evidence report lists both.
+    facts: {
+      tapVersion: tapVersion(),
+      configHash: configHash(config).slice(0, CONFIG_HASH_STAMP_CHARS),
+    },
   });
 
   const primary = createUpstream(upstreams.primary);
@@ -124,6 +131,8 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
             markerHeader: tap.mirror.markerHeader,
             captureBodyBytes: tap.captureBodyBytes,
             metrics,
+            downAfterRefusals: tap.mirror.downAfterRefusals,
+            downCooldownMs: tap.mirror.downCooldownMs,
           },
         );
 

@@ -22,8 +22,17 @@ export const mirrorPolicySchema = z
     timeoutMs: z.number().int().positive().default(5_000),
     /** Bound on concurrent shadow requests; beyond it the mirror is skipped and counted. Default 256. */
     maxInFlight: z.number().int().positive().default(256),
-    /** Header added to mirrored requests so the shadow can dry-run side effects. */
+    /** Header added (value `1`) to mirrored requests so the shadow can dry-run side effects. Default `x-shadow-request`. */
     markerHeader: z.string().default('x-shadow-request'),
+    /**
+     * After this many refused connections in a row the shadow is taken as down: mirroring pauses
+     * (skipped as `shadow_unavailable`) for `downCooldownMs`, doubling while it stays down (to 8x),
+     * then one request probes it. Saves the primary's CPU a connect attempt per request. 0 turns it
+     * off. Default 5.
+     */
+    downAfterRefusals: z.number().int().nonnegative().default(5),
+    /** First pause once the shadow is taken as down. Default 1000 ms. */
+    downCooldownMs: z.number().int().positive().default(1_000),
   })
   .strict();
 
