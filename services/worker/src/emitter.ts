@@ -79,19 +79,20 @@ export class VerdictEmitter {
     unmirrored: UnmirroredCount[] = [],
   ): Promise<void> {
     const o = this.options;
+    // Encoded before the mark, so nothing but a filter runs between markEmitted returning and the
+    // produce request leaving: a crash in that gap is the one way a verdict can be lost.
+    const encoded: OutboundMessage[] = judged.map((j) => ({
+      topic: o.verdictTopic,
+      key: j.verdict.route,
+      value: encodeVerdict(j.verdict),
+    }));
     let fresh: Judged[] = [];
+    const messages: OutboundMessage[] = extra.slice();
     if (judged.length > 0) {
       const first = await o.store.markEmitted(judged.map((j) => j.verdict.traceId));
       fresh = judged.filter((_, i) => first[i] === true);
+      for (let i = 0; i < judged.length; i++) if (first[i] === true) messages.push(encoded[i]!);
       this.counters.replays += judged.length - fresh.length;
-    }
-    const messages: OutboundMessage[] = extra.slice();
-    for (const j of fresh) {
-      messages.push({
-        topic: o.verdictTopic,
-        key: j.verdict.route,
-        value: encodeVerdict(j.verdict),
-      });
     }
     if (messages.length > 0) await this.publish(messages, fresh.length);
     this.counters.verdicts += fresh.length;
