@@ -70,3 +70,4 @@ export type { RulesConfigInput } from './config/rules.js';
 export type { NoiseConfigInput } from './config/noise.js';
 export { CENSUS_MIRROR_SKIPPED, censusRecord, readCensus } from './census.js';
 export type { CensusEntry, CensusRecordInput } from './census.js';
+export { configHash, CONFIG_HASH_STAMP_CHARS } from './config/config-hash.js';

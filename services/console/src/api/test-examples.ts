@@ -13,6 +13,7 @@ export function half(
     status?: number;
     headers?: Record<string, string>;
     truncated?: boolean;
+    meta?: Record<string, string>;
   } = {},
 ): Uint8Array {
   const raw = Buffer.from(JSON.stringify(body));
@@ -45,7 +46,7 @@ export function half(
       bodyTruncated: options.truncated ?? false,
       ...(options.gzip ? { contentEncoding: 'gzip' } : {}),
     },
-    meta: { mode: 'mirror', traceSource: 'traceparent', version: '0.1.0' },
+    meta: options.meta ?? { mode: 'mirror', traceSource: 'traceparent', version: '0.1.0' },
   };
   return encodeTapRecord(record);
 }

@@ -1,3 +1,4 @@
+import { configHash } from '@shadowdiff/contracts';
 import type { DiffKind, Role, Severity, ShadowdiffConfig } from '@shadowdiff/contracts';
 import { TRUNCATED_PATH } from '@shadowdiff/engine';
 import type { RouteStats } from '@shadowdiff/engine';
@@ -8,7 +9,6 @@ import type { NoiseEntryView } from '../noise/console-noise.js';
 import { summarizeRoute, sumStats } from '../stats/route-row.js';
 import type { RouteRow } from '../stats/route-row.js';
 import { consoleVersion } from '../version.js';
-import { configHash } from './config-hash.js';
 
 export const REPORT_SCHEMA = 'shadowdiff.evidence/v1';
 
@@ -274,6 +274,16 @@ export async function buildEvidence(
   }
   if (!data.hasNoise())
     notes.push('Noise learning was not connected to the report: learned noise is not listed.');
+  const hash = configHash(config);
+  for (const [tapId, t] of taps) {
+    for (const stamped of t.meta.get('configHash') ?? []) {
+      if (!hash.startsWith(stamped)) {
+        notes.push(
+          `Tap ${tapId} ran with config hash ${stamped}…, not this report's ${hash.slice(0, stamped.length)}…: its mirror policy may differ from the one listed.`,
+        );
+      }
+    }
+  }
 
   const redact = config.tap.redact;
   return {
@@ -284,7 +294,7 @@ export async function buildEvidence(
     range,
     source: {
       shadowdiffVersion: consoleVersion(),
-      configHash: configHash(config),
+      configHash: hash,
       taps: [...taps].map(([tapId, t]) => ({
         tapId,
         roles: [...t.roles].sort(),

@@ -1,10 +1,10 @@
-import { validateConfig } from '@shadowdiff/contracts';
+import { configHash, validateConfig } from '@shadowdiff/contracts';
 import type { RouteStatsDelta } from '@shadowdiff/engine';
 import { MemorySampleStore } from '@shadowdiff/memory';
 import { describe, expect, it } from 'vitest';
 import { ConsoleData } from '../api/console-data.js';
-import { driftExample } from '../api/test-examples.js';
-import { configHash } from './config-hash.js';
+import { diffVerdict, driftExample, half } from '../api/test-examples.js';
+
 import { buildEvidence, REPORT_SCHEMA } from './evidence.js';
 import { renderHtml } from './render-html.js';
 import { renderMarkdown } from './render-markdown.js';
@@ -165,6 +165,53 @@ describe('evidence report', () => {
     expect(html).not.toMatch(/<link|src=/);
     expect(html).toContain('team-checkout');
     expect(html).toContain('25.00%');
+  });
+
+  it('notes a tap whose stamped config hash is not the report config', async () => {
+    const config = validateConfig({ service: 'shop' });
+    const samples = new MemorySampleStore({ clock: { now: () => NOW } });
+    const stamped = configHash(config).slice(0, 16);
+    const meta = (hash: string) => ({
+      mode: 'mirror',
+      traceSource: 'traceparent',
+      configHash: hash,
+    });
+    await samples.record({
+      stats: [
+        delta('GET /orders/{id}', {
+          outcomes: { diff: 1 },
+          diffs: [{ kind: 'body', path: '/total', severity: 'minor', count: 1 }],
+        }),
+      ],
+      examples: [
+        {
+          service: 'shop',
+          route: 'GET /orders/{id}',
+          kind: 'body',
+          path: '/total',
+          example: {
+            verdict: diffVerdict('t1', 'GET /orders/{id}'),
+            halves: {
+              primary: half('t1', 'primary', { total: 1 }, { meta: meta(stamped) }),
+              shadow: half('t1', 'shadow', { total: 2 }, { meta: meta('0123456789abcdef') }),
+            },
+          },
+        },
+      ],
+    });
+    const report = await buildEvidence(
+      new ConsoleData(samples),
+      config,
+      { from: NOW - 3_600_000, to: NOW },
+      NOW,
+    );
+    const mismatch = report.gaps.notes.filter((n) => n.includes('config hash'));
+    expect(mismatch).toEqual([
+      `Tap tap-shadow ran with config hash 0123456789abcdef…, not this report's ${stamped}…: its mirror policy may differ from the one listed.`,
+    ]);
+    expect(report.source.taps.find((t) => t.tapId === 'tap-primary')?.meta.configHash).toEqual([
+      stamped,
+    ]);
   });
 
   it('renders JSON that parses back to the report', async () => {
