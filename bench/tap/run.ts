@@ -237,6 +237,14 @@ async function main(): Promise<void> {
     [script('tap-process.js'), tapSpec({ mode: 'sidecar', primary: primaryUrl }, 'discard')],
     'tap sidecar (no publish)',
   );
+  const noRecording = await child(
+    node,
+    [
+      script('tap-process.js'),
+      tapSpec({ mode: 'sidecar', primary: primaryUrl, percent: 0 }, 'discard'),
+    ],
+    'tap sidecar (0% recorded)',
+  );
   const mirrors: Record<string, Child> = {};
   for (const [name, port] of Object.entries(shadowPorts)) {
     mirrors[name] = await child(
@@ -304,6 +312,7 @@ async function main(): Promise<void> {
     scenario('node:http pipe proxy', local(pipe.first), [pipe.pid]),
     scenario('tap sidecar', `${sidecar.first}/orders/42`, [sidecar.pid]),
     scenario('tap sidecar, no publish', `${captureOnly.first}/orders/42`, [captureOnly.pid]),
+    scenario('tap sidecar, 0% recorded', `${noRecording.first}/orders/42`, [noRecording.pid]),
     ...(nginxPorts ? [scenario('nginx proxy', local(nginxPorts.plain), nginxPids)] : []),
     ...SHADOWS.map(tapMirrorScenario),
     ...SHADOWS.flatMap(nginxMirrorScenario),
@@ -330,6 +339,7 @@ async function main(): Promise<void> {
     scenario('node:http pipe proxy', local(pipe.first), [pipe.pid]),
     scenario('tap sidecar', `${sidecar.first}/orders/42`, [sidecar.pid]),
     scenario('tap sidecar, no publish', `${captureOnly.first}/orders/42`, [captureOnly.pid]),
+    scenario('tap sidecar, 0% recorded', `${noRecording.first}/orders/42`, [noRecording.pid]),
     ...(nginxPorts ? [scenario('nginx proxy', local(nginxPorts.plain), nginxPids)] : []),
     ...SHADOWS.map(tapMirrorScenario),
     ...SHADOWS.flatMap(nginxMirrorScenario),
@@ -356,6 +366,9 @@ async function main(): Promise<void> {
   );
   lines.push(
     `  CPU/req, tap sidecar without publishing vs bare pipe proxy: ${perRound(rounds, 'tap sidecar, no publish', 'node:http pipe proxy').toFixed(2)}x at max load, ${perRound(fixedRounds, 'tap sidecar, no publish', 'node:http pipe proxy').toFixed(2)}x at ${rate} req/s`,
+  );
+  lines.push(
+    `  CPU/req, tap sidecar recording nothing (0%) vs bare pipe proxy: ${perRound(rounds, 'tap sidecar, 0% recorded', 'node:http pipe proxy').toFixed(2)}x at max load, ${perRound(fixedRounds, 'tap sidecar, 0% recorded', 'node:http pipe proxy').toFixed(2)}x at ${rate} req/s`,
   );
   lines.push(
     `  CPU/req, bare pipe proxy vs direct upstream: ${ratio(at(rows, 'node:http pipe proxy').cpuPerRequest, direct.cpuPerRequest)} at max load`,

@@ -28,6 +28,8 @@ export interface TapProcessSpec {
   topic: string;
   /** Overrides tap.buffer.lingerMs (default: the config default). */
   lingerMs?: number;
+  /** Overrides tap.mirror.percent: 0 shows the proxy's own cost, with nothing recorded. */
+  percent?: number;
 }
 
 const spec = JSON.parse(process.argv[2] as string) as TapProcessSpec;
@@ -73,6 +75,7 @@ const config = validateConfig({
     adminListen: '127.0.0.1:0',
     tapId: 'bench',
     ...(spec.lingerMs !== undefined ? { buffer: { lingerMs: spec.lingerMs } } : {}),
+    ...(spec.percent !== undefined ? { mirror: { percent: spec.percent } } : {}),
   },
 });
 const tap = await startTap({

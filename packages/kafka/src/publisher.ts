@@ -8,6 +8,7 @@ import kafkajs, { CompressionTypes, Kafka, Partitioners, logLevel } from 'kafkaj
 // (cjs-module-lexer misses it), so it is read from the module object at run time.
 const { CompressionCodecs } = kafkajs;
 import type { LogEntry, Message, Producer, TopicMessages } from 'kafkajs';
+import { fixKafkajsIdleLoop } from './publisher-idle-loop-fix.js';
 import type { KafkaPublisherOptions, KafkaPublisherState } from './publisher-options.js';
 
 /** A RecordPublisher over a kafkajs producer that connects (and reconnects) in the background. */
@@ -32,6 +33,7 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaRecor
   const compression =
     (options.compression ?? 'gzip') === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
   if (compression === CompressionTypes.GZIP) useGzipLevel(options.gzipLevel ?? 1);
+  fixKafkajsIdleLoop();
   const requestTimeout = options.requestTimeoutMs ?? 10_000;
   const initialBackoff = options.reconnectInitialMs ?? 250;
   const maxBackoff = options.reconnectMaxMs ?? 10_000;
