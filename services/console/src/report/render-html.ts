@@ -1,6 +1,8 @@
 import { formatDuration } from '../cli/parse-flags.js';
 import type { EvidenceReport } from './evidence.js';
-import { ci, fieldName, iso, ms, num, pct, value } from './format.js';
+import { ci, fieldName, iso, ms, num, pct } from './format.js';
+import { countsText, fieldsTable, routesTable, unmirroredTable } from './tables.js';
+import type { TableData } from './tables.js';
 
 /** Escapes text for HTML element content and attribute values. */
 export function esc(text: string): string {
@@ -24,6 +26,8 @@ function table(head: string[], rows: string[][], numeric: number[] = []): string
     .join('\n');
   return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
+
+const tableOf = (t: TableData): string => table(t.head, t.rows, t.numeric);
 
 const STYLE = `
 :root{--fg:#1d2330;--muted:#5b6475;--line:#e3e7ee;--bg:#fff;--accent:#3b5bdb;--bad:#c92a2a;--ok:#2b8a3e}
@@ -83,69 +87,13 @@ export function renderHtml(r: EvidenceReport): string {
             .join('; ')}`,
     ]),
     '<h2>Routes</h2>',
-    r.routes.length === 0
-      ? '<p>No route has verdicts in this range.</p>'
-      : table(
-          [
-            'Route',
-            'Pairs',
-            'Diff rate',
-            '95% CI',
-            'Orphans',
-            'Errors P / S',
-            'p95 P / S',
-            'p99 P / S',
-          ],
-          r.routes.map((row) => [
-            row.route,
-            num(row.compared),
-            pct(row.diffRate),
-            ci(row.diffInterval, row.compared),
-            pct(row.orphanRate),
-            `${pct(row.errorRate.primary)} / ${pct(row.errorRate.shadow)}`,
-            `${ms(row.latency.primary.p95)} / ${ms(row.latency.shadow.p95)}`,
-            `${ms(row.latency.primary.p99)} / ${ms(row.latency.shadow.p99)}`,
-          ]),
-          [1, 2, 4],
-        ),
+    r.routes.length === 0 ? '<p>No route has verdicts in this range.</p>' : tableOf(routesTable(r)),
     '<h2>Top drifting fields</h2>',
-    r.topFields.length === 0
-      ? '<p>No field drifted.</p>'
-      : table(
-          [
-            'Route',
-            'Field',
-            'Diffs',
-            'Share of pairs',
-            'Severity',
-            'Example (trace: primary → shadow)',
-          ],
-          r.topFields.map((f) => [
-            f.route,
-            fieldName(f.kind, f.path),
-            num(f.diffs),
-            pct(f.rate),
-            f.worst ?? '',
-            f.example
-              ? `${f.example.traceId}: ${value(f.example.primary)} → ${value(f.example.shadow)}`
-              : '(example aged out)',
-          ]),
-          [2, 3],
-        ),
+    r.topFields.length === 0 ? '<p>No field drifted.</p>' : tableOf(fieldsTable(r)),
     '<h2>Coverage</h2>',
     r.coverage.routesNeverMirrored.length === 0
       ? '<p>Every route the primary served in the range was mirrored at least once.</p>'
-      : `<p>Routes seen by the primary but never mirrored:</p>${table(
-          ['Route', 'Primary requests', 'Why'],
-          r.coverage.routesNeverMirrored.map((n) => [
-            n.route,
-            num(n.primarySeen),
-            Object.entries(n.reasons)
-              .map(([k, v]) => `${k} ${num(v)}`)
-              .join(', '),
-          ]),
-          [1],
-        )}`,
+      : `<p>Routes seen by the primary but never mirrored:</p>${tableOf(unmirroredTable(r))}`,
     `<p class="meta">Mirror ratio basis: ${esc(r.coverage.mirrorRatioBasis)}.</p>`,
     '<h2>Isolation</h2>',
     li([
@@ -160,11 +108,7 @@ export function renderHtml(r: EvidenceReport): string {
     li([
       `Suppressed as noise: ${esc(num(r.gaps.suppressed.total))} findings${
         Object.keys(r.gaps.suppressed.byReason).length
-          ? ` (${esc(
-              Object.entries(r.gaps.suppressed.byReason)
-                .map(([k, v]) => `${k} ${num(v)}`)
-                .join(', '),
-            )})`
+          ? ` (${esc(countsText(r.gaps.suppressed.byReason))})`
           : ''
       }${r.gaps.suppressed.top.length ? li(r.gaps.suppressed.top.map((s) => `${esc(s.route)} ${esc(fieldName(s.kind, s.path))}: ${esc(num(s.total))}`)) : ''}`,
       `Bodies not compared because a tap truncated them: ${esc(num(r.gaps.truncatedBodies))}`,

@@ -1,6 +1,7 @@
 import { formatDuration } from '../cli/parse-flags.js';
 import type { EvidenceReport } from './evidence.js';
-import { ci, fieldName, iso, ms, num, pct, value } from './format.js';
+import { ci, fieldName, iso, ms, num, pct } from './format.js';
+import { countsText, fieldsTable, routesTable, unmirroredTable } from './tables.js';
 
 /** Escapes text for a Markdown table cell (pipes and line breaks would break the row). */
 function cell(text: string): string {
@@ -84,75 +85,23 @@ export function renderMarkdown(r: EvidenceReport): string {
   if (r.routes.length === 0) {
     out.push('No route has verdicts in this range.');
   } else {
-    out.push(
-      ...table(
-        [
-          'Route',
-          'Pairs',
-          'Diff rate',
-          '95% CI',
-          'Orphans',
-          'Errors P / S',
-          'p95 P / S',
-          'p99 P / S',
-        ],
-        r.routes.map((row) => [
-          row.route,
-          num(row.compared),
-          pct(row.diffRate),
-          ci(row.diffInterval, row.compared),
-          pct(row.orphanRate),
-          `${pct(row.errorRate.primary)} / ${pct(row.errorRate.shadow)}`,
-          `${ms(row.latency.primary.p95)} / ${ms(row.latency.shadow.p95)}`,
-          `${ms(row.latency.primary.p99)} / ${ms(row.latency.shadow.p99)}`,
-        ]),
-      ),
-    );
+    const routes = routesTable(r);
+    out.push(...table(routes.head, routes.rows));
   }
   out.push('', '## Top drifting fields', '');
   if (r.topFields.length === 0) {
     out.push('No field drifted.');
   } else {
-    out.push(
-      ...table(
-        [
-          'Route',
-          'Field',
-          'Diffs',
-          'Share of pairs',
-          'Severity',
-          'Example (trace: primary → shadow)',
-        ],
-        r.topFields.map((f) => [
-          f.route,
-          fieldName(f.kind, f.path),
-          num(f.diffs),
-          pct(f.rate),
-          f.worst ?? '',
-          f.example
-            ? `${f.example.traceId}: ${value(f.example.primary)} → ${value(f.example.shadow)}`
-            : '(example aged out)',
-        ]),
-      ),
-    );
+    const fields = fieldsTable(r);
+    out.push(...table(fields.head, fields.rows));
   }
   out.push('', '## Coverage', '');
   if (r.coverage.routesNeverMirrored.length === 0) {
     out.push('Every route the primary served in the range was mirrored at least once.');
   } else {
     out.push('Routes seen by the primary but never mirrored:', '');
-    out.push(
-      ...table(
-        ['Route', 'Primary requests', 'Why'],
-        r.coverage.routesNeverMirrored.map((n) => [
-          n.route,
-          num(n.primarySeen),
-          Object.entries(n.reasons)
-            .map(([k, v]) => `${k} ${num(v)}`)
-            .join(', '),
-        ]),
-      ),
-    );
+    const unmirrored = unmirroredTable(r);
+    out.push(...table(unmirrored.head, unmirrored.rows));
   }
   out.push('', `Mirror ratio basis: ${r.coverage.mirrorRatioBasis}.`);
   const iso_ = r.isolation;
@@ -173,11 +122,7 @@ export function renderMarkdown(r: EvidenceReport): string {
     '## Known gaps',
     '',
     `- Suppressed as noise: ${num(g.suppressed.total)} findings` +
-      (Object.keys(g.suppressed.byReason).length
-        ? ` (${Object.entries(g.suppressed.byReason)
-            .map(([k, v]) => `${k} ${num(v)}`)
-            .join(', ')})`
-        : ''),
+      (Object.keys(g.suppressed.byReason).length ? ` (${countsText(g.suppressed.byReason)})` : ''),
   );
   for (const s of g.suppressed.top)
     out.push(`  - ${s.route} ${fieldName(s.kind, s.path)}: ${num(s.total)}`);
