@@ -28,8 +28,14 @@ export interface KafkaRecordSourceOptions {
   heartbeatIntervalMs?: number;
   /** Largest fetch per partition, bytes. Default 1 MiB. */
   maxBytesPerPartition?: number;
-  /** Longest the broker holds a fetch open when no data is waiting, ms. Default 100. */
+  /** Longest the broker holds a fetch open waiting for `minBytes`, ms. Default 100. */
   maxWaitTimeMs?: number;
+  /**
+   * Bytes a fetch waits for (up to `maxWaitTimeMs`) before returning. Default 1 (return at once).
+   * Larger values trade a few ms of latency for fewer, fuller batches: each batch costs store
+   * round trips and, when transactional, a transaction.
+   */
+  minBytes?: number;
   /** First retry delay after a failed batch handler, ms; doubles up to `retryMaxMs`. Default 100. */
   retryInitialMs?: number;
   /** Cap on the retry delay, ms. Default 5 000. */
@@ -42,6 +48,19 @@ export interface KafkaRecordSourceOptions {
     error: unknown,
     context: { topic?: string; partition?: number; attempt?: number },
   ) => void;
+  /**
+   * Exactly-once output: every partition batch runs in a Kafka transaction of a producer owned by
+   * that partition (transactional id `<clientId>-<groupId>-<topic>-<partition>`), and what the
+   * handler publishes through `source.publisher(...)` commits together with the batch's offsets.
+   * Needs a broker with transactions (a single broker: `transaction.state.log.replication.factor=1`).
+   * Default false (offsets committed after the handler; publishes are the handler's own).
+   */
+  transactional?: boolean;
+  /**
+   * Transaction timeout, ms: the longest a transaction left open by a dead member (whose partitions
+   * nobody took over) holds back read-committed consumers. Default 30 000.
+   */
+  transactionTimeoutMs?: number;
   /** kafkajs log level. Default NOTHING (the adapter reports through `onError`). */
   logLevel?: logLevel;
 }

@@ -71,6 +71,8 @@ export async function readAll(
  * Reads every message a topic holds right now: fetches the high watermarks first, then consumes from
  * the beginning with a fresh group until each partition reached its mark. Unlike `readAll(count)`,
  * this proves there is nothing more (no duplicate waiting behind the count), without sleeping.
+ * Read-committed: transactional writes count once committed, aborted ones never; progress is
+ * tracked on batch ends, so transaction markers (never delivered as messages) still count.
  */
 export async function readToEnd(
   brokers: string[],
@@ -103,15 +105,25 @@ export async function readToEnd(
           ),
         timeoutMs,
       );
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+        const high = remaining.get(payload.partition);
+        if (high !== undefined && BigInt(payload.lastOffset) + 1n >= high) {
+          remaining.delete(payload.partition);
+        }
+        if (remaining.size === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
       void consumer.run({
         eachMessage: async ({ message, partition }) => {
+          const high = remaining.get(partition);
+          if (high === undefined || BigInt(message.offset) >= high) return;
           const headers: Record<string, string> = {};
           for (const [k, v] of Object.entries(message.headers ?? {})) {
             if (v !== undefined)
               headers[k] = Array.isArray(v) ? v.map(String).join(',') : String(v);
           }
-          const high = remaining.get(partition);
-          if (high === undefined || BigInt(message.offset) >= high) return;
           got.push({
             key: message.key?.toString() ?? null,
             value: message.value,
@@ -119,11 +131,6 @@ export async function readToEnd(
             offset: message.offset,
             headers,
           });
-          if (BigInt(message.offset) + 1n >= high) remaining.delete(partition);
-          if (remaining.size === 0) {
-            clearTimeout(timer);
-            resolve();
-          }
         },
       });
     });

@@ -38,8 +38,19 @@ export interface EmitterOptions {
   drainMs?: number;
 }
 
+/**
+ * A publisher that can tell it is writing inside a Kafka transaction (the fleet's consumer batches,
+ * see `KafkaRecordSource.publisher`) and defer work until that transaction committed.
+ */
+export interface TransactionAware {
+  inTransaction(): boolean;
+  afterCommit(fn: () => Promise<void>): boolean;
+}
+
 export interface EmitCounters {
   verdicts: number;
+  /** Verdicts found already marked after their transaction committed (should stay 0). */
+  duplicatesPublished: number;
   replays: number;
   samplesSkipped: number;
   samplesFailed: number;
@@ -50,13 +61,16 @@ export interface EmitCounters {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * The emit stage: verdict dedupe (`markEmitted`), Kafka publish, metrics, samples. Ordering is what
- * makes a crash safe: everything before `markEmitted` replays into the same verdict; after it, the
- * publish is retried in place (never by failing the batch, whose replay would now be deduped away).
+ * The emit stage: Kafka publish, verdict dedupe (`markEmitted`), metrics, samples. Ordering is what
+ * makes a crash safe. In a Kafka transaction the verdicts commit with the batch's offsets and are
+ * marked afterwards. Without one, `markEmitted` goes first: everything before it replays into the
+ * same verdict; after it, the publish is retried in place (never by failing the batch, whose replay
+ * would now be deduped away).
  */
 export class VerdictEmitter {
   readonly counters: EmitCounters = {
     verdicts: 0,
+    duplicatesPublished: 0,
     replays: 0,
     samplesSkipped: 0,
     samplesFailed: 0,
@@ -79,13 +93,24 @@ export class VerdictEmitter {
     unmirrored: UnmirroredCount[] = [],
   ): Promise<void> {
     const o = this.options;
-    // Encoded before the mark, so nothing but a filter runs between markEmitted returning and the
-    // produce request leaving: a crash in that gap is the one way a verdict can be lost.
     const encoded: OutboundMessage[] = judged.map((j) => ({
       topic: o.verdictTopic,
       key: j.verdict.route,
       value: encodeVerdict(j.verdict),
     }));
+    const publisher = o.publisher as Partial<TransactionAware> & RecordPublisher;
+    if (publisher.inTransaction?.() === true && publisher.afterCommit !== undefined) {
+      // Kafka transaction (fleet): the verdicts become visible together with the batch's offsets,
+      // or not at all. A crash before the commit leaves the trace claimed in the store, so the
+      // redelivered batch pairs it again; only after the commit is it marked (halves dropped).
+      // A failed write fails the batch, which aborts the transaction and is retried whole.
+      await publisher.publish([...extra, ...encoded]);
+      publisher.afterCommit(() => this.settle(judged, late, unmirrored, true));
+      return;
+    }
+    // No transaction (embedded bus, orphan sweeps): dedupe first, then publish. Encoding happened
+    // above so nothing but a filter runs between markEmitted returning and the produce request
+    // leaving: a crash in that gap is the one way a verdict can be lost.
     let fresh: Judged[] = [];
     const messages: OutboundMessage[] = extra.slice();
     if (judged.length > 0) {
@@ -95,12 +120,31 @@ export class VerdictEmitter {
       this.counters.replays += judged.length - fresh.length;
     }
     if (messages.length > 0) await this.publish(messages, fresh.length);
-    this.counters.verdicts += fresh.length;
-    o.metrics.recordVerdicts(fresh);
-    if (fresh.length > 0 || late.length > 0 || unmirrored.length > 0) {
+    await this.settle(fresh, late, unmirrored, false);
+  }
+
+  /** Counts what went out: marks it (transactional path), metrics, samples. */
+  private async settle(
+    emitted: Judged[],
+    late: { service: string; route: string }[],
+    unmirrored: UnmirroredCount[],
+    mark: boolean,
+  ): Promise<void> {
+    const o = this.options;
+    if (mark && emitted.length > 0) {
+      // Already committed: the mark's answer changes nothing now, but a false means a duplicate
+      // got out (a crash right after an earlier commit, plus the same half delivered again).
+      const first = await o.store.markEmitted(emitted.map((j) => j.verdict.traceId));
+      const again = first.filter((f) => !f).length;
+      this.counters.duplicatesPublished += again;
+      if (again > 0) o.log.line('dup', `worker: ${again} verdicts were published a second time`);
+    }
+    this.counters.verdicts += emitted.length;
+    o.metrics.recordVerdicts(emitted);
+    if (emitted.length > 0 || late.length > 0 || unmirrored.length > 0) {
       const batch = new SampleBatch(o.metrics.limiter, o.examplesPerPath);
       const now = Date.now();
-      for (const j of fresh) batch.addVerdict(j.verdict, j.halves);
+      for (const j of emitted) batch.addVerdict(j.verdict, j.halves);
       for (const l of late) batch.addLate(l.service, l.route, now);
       for (const u of unmirrored) batch.addUnmirrored(u, now);
       this.writeSamples(batch.build());

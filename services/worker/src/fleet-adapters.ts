@@ -23,6 +23,11 @@ export interface FleetAdapterOptions {
   sessionTimeoutMs?: number;
   /** Orphan timeout scheme. Default `swept`. */
   orphanScheme?: OrphanScheme;
+  /**
+   * Run each Kafka batch in a transaction that commits the verdicts with the offsets (exactly-once
+   * output, see KafkaRecordSource). Default true; false falls back to mark-then-publish.
+   */
+  transactional?: boolean;
   /** Compression of verdict and DLQ batches. Default `none`: verdicts are small, CPU is not. */
   compression?: 'gzip' | 'none';
 }
@@ -65,7 +70,7 @@ export function createFleetAdapters(options: FleetAdapterOptions): FleetAdapters
     keyPrefix: config.redis.keyPrefix,
     examplesPerKey: config.worker.examplesPerPath,
   });
-  const publisher = createKafkaPublisher({
+  const plain = createKafkaPublisher({
     brokers: config.kafka.brokers,
     clientId,
     compression: options.compression ?? 'none',
@@ -82,12 +87,17 @@ export function createFleetAdapters(options: FleetAdapterOptions): FleetAdapters
     ...(options.sessionTimeoutMs !== undefined
       ? { sessionTimeoutMs: options.sessionTimeoutMs }
       : {}),
+    // Verdicts and DLQ copies commit with the batch's offsets: a worker killed mid-batch leaves
+    // nothing half-done behind, so its successor's redo gives each trace exactly one verdict.
+    transactional: options.transactional ?? true,
     onError: (error, at) =>
       throttled.line(
         `consumer ${at.partition ?? ''}`,
         `kafka consumer${at.partition !== undefined ? ` (partition ${at.partition}, attempt ${at.attempt})` : ''}: ${describe(error)}`,
       ),
   });
+  // Batch handlers write into their transaction; orphan sweeps (no batch) through `plain`.
+  const publisher = source.publisher(plain);
   return {
     source,
     publisher,
