@@ -23,7 +23,10 @@ describe('worker fleet: kill -9 one member mid-stream', () => {
   it('still gives every trace exactly one verdict', async () => {
     const names = await e2eNames();
     cleanup.push(() => dropKeys(names.prefix));
-    const configPath = writeConfig(workerConfig(names, { windowMs: 2_000 }));
+    // A window longer than the takeover (session timeout + rebalance): a pair split across the
+    // dead member's batches is paired by the survivor, not orphaned. (An orphan sweep the dead
+    // member had leased would only come back after the swept scheduler's 30 s lease.)
+    const configPath = writeConfig(workerConfig(names, { windowMs: 15_000 }));
     // The broker's floor (6 s) is how long the dead member keeps its partitions.
     const workers: WorkerProcess[] = [0, 1].map(() =>
       spawnWorker(configPath, ['--session-timeout-ms', '6000']),
