@@ -41,6 +41,7 @@ export class KafkaRecordSource implements RecordSource {
   private readonly producers: TransactionalProducers | undefined;
   private running = false;
   private stopped = false;
+  private readonly settling = new Set<Promise<void>>();
 
   constructor(options: KafkaRecordSourceOptions) {
     this.options = options;
@@ -163,10 +164,15 @@ export class KafkaRecordSource implements RecordSource {
     if (isStale()) return;
     payload.resolveOffset(last);
     if (this.producers === undefined) await payload.commitOffsetsIfNecessary();
+    // Post-commit work (marking, metrics) is off the partition's critical path: the commit already
+    // made the batch durable, and the next fetch waits for every batch of this one.
     for (const fn of afterCommit) {
-      await fn().catch((error: unknown) =>
-        this.options.onError?.(error, { topic: batch.topic, partition: batch.partition }),
-      );
+      const p = fn()
+        .catch((error: unknown) =>
+          this.options.onError?.(error, { topic: batch.topic, partition: batch.partition }),
+        )
+        .finally(() => this.settling.delete(p));
+      this.settling.add(p);
     }
     // Surfaces a rebalance seen during the batch, so kafkajs rejoins before the next fetch.
     await payload.heartbeat();
@@ -206,6 +212,7 @@ export class KafkaRecordSource implements RecordSource {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.consumer.disconnect();
+    await Promise.all([...this.settling]);
     await this.producers?.closeAll();
   }
 }
