@@ -9,11 +9,7 @@ export type {
 } from './ports/pending-store.js';
 export type { OrphanScheduler } from './ports/orphan-scheduler.js';
 export type { Clock } from './ports/clock.js';
-export {
-  SAMPLE_LATENCY_BOUNDS_MS,
-  STATS_MINUTE_MS,
-  STATS_HOUR_MS,
-} from './ports/sample-store.js';
+export { SAMPLE_LATENCY_BOUNDS_MS, STATS_MINUTE_MS, STATS_HOUR_MS } from './ports/sample-store.js';
 export type {
   SampleKind,
   RouteStatsDelta,
