@@ -19,7 +19,8 @@ export function tapRecord(
     durationMs: options.durationMs ?? 12,
     request: {
       method: 'GET',
-      url: options.url ?? `/orders/${traceId.slice(0, 8)}`,
+      // A decimal id: a hex slice can be all letters (`bfdeaaee`), which no heuristic calls an id.
+      url: options.url ?? `/orders/${Number.parseInt(traceId.slice(0, 8), 16)}`,
       headers: { accept: 'application/json' },
       body: new Uint8Array(),
       bodySize: 0,
