@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { waitFor } from '@shadowdiff/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  allVerdicts,
   dropKeys,
   e2eNames,
   groupMembers,
   kafka,
   pairMessages,
+  placedVerdicts,
   watchVerdicts,
   workerConfig,
 } from './helpers/fleet.js';
@@ -67,11 +67,23 @@ describe('worker fleet: kill -9 one member mid-stream', () => {
     await waitFor('a verdict for every trace', () => watcher.seen.size >= ids.length, 45_000);
     expect(await workers[1]!.stop()).toBe(0);
 
-    const verdicts = await allVerdicts(names.verdicts);
-    const counts = new Map<string, number>();
-    for (const v of verdicts) counts.set(v.traceId, (counts.get(v.traceId) ?? 0) + 1);
-    const wrong = ids.filter((id) => counts.get(id) !== 1);
-    expect(wrong, `traces without exactly one verdict: ${wrong.length}`).toEqual([]);
+    const placed = await placedVerdicts(names.verdicts);
+    const verdicts = placed.map((p) => p.verdict);
+    const byTrace = new Map<string, string[]>();
+    for (const p of placed) {
+      const where = `${p.verdict.outcome}@${p.partition}:${p.offset} t=${p.verdict.decidedAt}`;
+      byTrace.set(p.verdict.traceId, [...(byTrace.get(p.verdict.traceId) ?? []), where]);
+    }
+    const wrong = ids.filter((id) => byTrace.get(id)?.length !== 1);
+    const report = wrong
+      .slice(0, 10)
+      .map((id) => `${id}: ${(byTrace.get(id) ?? ['none']).join(', ')}`)
+      .join('\n');
+    expect(
+      wrong,
+      `traces without exactly one verdict: ${wrong.length} (killed at ${killedAt})\n${report}\n` +
+        `victim stderr:\n${workers[0]!.stderr().slice(-6000)}\nsurvivor stderr:\n${workers[1]!.stderr().slice(-12000)}`,
+    ).toEqual([]);
     expect(verdicts).toHaveLength(ids.length);
   });
 });

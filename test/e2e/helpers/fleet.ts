@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { decodeVerdict, encodeTapRecord } from '@shadowdiff/contracts';
 import type { Role, TapRecord, Verdict } from '@shadowdiff/contracts';
-import { createTopic, kafkaBrokers, readToEnd, redisUrl } from '@shadowdiff/testkit';
+import { createTopic, kafkaBrokers, readToEnd, redisUrl, testKafka } from '@shadowdiff/testkit';
 import { Redis } from 'ioredis';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 
 export interface E2eNames {
   taps: string;
@@ -107,15 +107,22 @@ export function pairMessages(traceId: string, i: number): { key: string; value: 
 }
 
 export function kafka(): Kafka {
-  return new Kafka({ brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  return testKafka(kafkaBrokers());
 }
 
 /** Every verdict on the topic (read to its high watermarks), decoded. */
 export async function allVerdicts(topic: string): Promise<Verdict[]> {
+  return (await placedVerdicts(topic)).map((p) => p.verdict);
+}
+
+/** Every verdict on the topic with the partition and offset it sits at (for failure reports). */
+export async function placedVerdicts(
+  topic: string,
+): Promise<{ verdict: Verdict; partition: number; offset: string }[]> {
   return (await readToEnd(kafkaBrokers(), topic)).map((m) => {
     const d = decodeVerdict(m.value);
     if (!d.ok) throw d.error;
-    return d.value;
+    return { verdict: d.value, partition: m.partition, offset: m.offset };
   });
 }
 
