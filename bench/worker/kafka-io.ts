@@ -1,9 +1,10 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { testKafka } from '@shadowdiff/testkit';
+import type { Kafka } from 'kafkajs';
 import type { Admin, Producer } from 'kafkajs';
 import type { Pair } from './records.js';
 
 export function kafka(brokers: string[]): Kafka {
-  return new Kafka({ brokers, clientId: 'bench-worker', logLevel: logLevel.NOTHING });
+  return testKafka(brokers, 'bench-worker');
 }
 
 export async function createTopics(admin: Admin, topics: [string, number][]): Promise<void> {

@@ -1,4 +1,5 @@
 import type { RecordPublisher, RecordSource, SourceMessage } from '@shadowdiff/engine';
+import { applyKafkajsFixes } from '@shadowdiff/kafkajs-fixes';
 import { Kafka, logLevel as LogLevel } from 'kafkajs';
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { toSourceMessage } from './consumer-message.js';
@@ -46,6 +47,7 @@ export class KafkaRecordSource implements RecordSource {
   constructor(options: KafkaRecordSourceOptions) {
     this.options = options;
     const clientId = options.clientId ?? 'shadowdiff-consumer';
+    applyKafkajsFixes();
     const kafka = new Kafka({
       brokers: options.brokers,
       clientId,

@@ -2,13 +2,13 @@ import { ShadowdiffError } from '@shadowdiff/contracts';
 import type { OutboundMessage, RecordPublisher } from '@shadowdiff/engine';
 import { promisify } from 'node:util';
 import { gzip, unzip } from 'node:zlib';
+import { applyKafkajsFixes } from '@shadowdiff/kafkajs-fixes';
 import kafkajs, { CompressionTypes, Kafka, Partitioners, logLevel } from 'kafkajs';
 
 // Node's ESM loader cannot see `CompressionCodecs` as a named export of the CommonJS kafkajs build
 // (cjs-module-lexer misses it), so it is read from the module object at run time.
 const { CompressionCodecs } = kafkajs;
 import type { LogEntry, Message, Producer, TopicMessages } from 'kafkajs';
-import { fixKafkajsIdleLoop } from './publisher-idle-loop-fix.js';
 import type { KafkaPublisherOptions, KafkaPublisherState } from './publisher-options.js';
 
 /** A RecordPublisher over a kafkajs producer that connects (and reconnects) in the background. */
@@ -33,7 +33,7 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaRecor
   const compression =
     (options.compression ?? 'gzip') === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
   if (compression === CompressionTypes.GZIP) useGzipLevel(options.gzipLevel ?? 1);
-  fixKafkajsIdleLoop();
+  applyKafkajsFixes();
   const requestTimeout = options.requestTimeoutMs ?? 10_000;
   const initialBackoff = options.reconnectInitialMs ?? 250;
   const maxBackoff = options.reconnectMaxMs ?? 10_000;

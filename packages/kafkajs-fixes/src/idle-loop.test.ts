@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { fixKafkajsIdleLoop } from './publisher-idle-loop-fix.js';
+import { fixKafkajsIdleLoop } from './idle-loop.js';
 
 interface Queue {
   pending: unknown[];

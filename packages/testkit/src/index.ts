@@ -22,6 +22,6 @@ export type {
   SampleStoreContractSettings,
   SampleStoreHarness,
 } from './contracts/sample-store-contract.js';
-export { readToEnd } from './kafka.js';
+export { readToEnd, testKafka } from './kafka.js';
 export { noiseStoreContract } from './contracts/noise-store-contract.js';
 export type { NoiseStoreHarness } from './contracts/noise-store-contract.js';

@@ -12,9 +12,15 @@ import {
 import type { MetricData } from '@opentelemetry/sdk-metrics';
 import { decodeVerdict, validateConfig } from '@shadowdiff/contracts';
 import type { ShadowdiffConfig, Verdict } from '@shadowdiff/contracts';
-import { createTopic, kafkaBrokers, readToEnd, redisUrl, uniqueName } from '@shadowdiff/testkit';
+import {
+  createTopic,
+  kafkaBrokers,
+  readToEnd,
+  redisUrl,
+  testKafka,
+  uniqueName,
+} from '@shadowdiff/testkit';
 import { Redis } from 'ioredis';
-import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer, Producer } from 'kafkajs';
 import { createFleetAdapters } from './fleet-adapters.js';
 import { startWorker } from './start-worker.js';
@@ -137,7 +143,7 @@ export function total(
 }
 
 export async function producer(): Promise<Producer> {
-  const p = new Kafka({ brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).producer();
+  const p = testKafka(kafkaBrokers()).producer();
   await p.connect();
   return p;
 }
@@ -146,10 +152,7 @@ export async function producer(): Promise<Producer> {
 export async function verdictWatcher(
   topic: string,
 ): Promise<{ seen: Set<string>; count: () => number; stop(): Promise<void> }> {
-  const consumer: Consumer = new Kafka({
-    brokers: kafkaBrokers(),
-    logLevel: logLevel.NOTHING,
-  }).consumer({ groupId: uniqueName('watch') });
+  const consumer: Consumer = testKafka(kafkaBrokers()).consumer({ groupId: uniqueName('watch') });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   const seen = new Set<string>();
@@ -193,7 +196,7 @@ export async function groupMembers(
   members: number,
   timeoutMs = 30_000,
 ): Promise<void> {
-  const admin = new Kafka({ brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).admin();
+  const admin = testKafka(kafkaBrokers()).admin();
   await admin.connect();
   try {
     const deadline = Date.now() + timeoutMs;
