@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { encodeTapRecord } from '@shadowdiff/contracts';
 import type { Role, TapRecord } from '@shadowdiff/contracts';
+import { jsonTapRecord } from '@shadowdiff/testkit';
 
 /** A ~1 KB JSON order document; `drift` changes one value so one pair in ten is a diff. */
 function body(i: number, drift: boolean): Buffer {
@@ -22,30 +23,12 @@ function body(i: number, drift: boolean): Buffer {
 }
 
 function record(traceId: string, role: Role, i: number, bytes: Buffer): TapRecord {
-  return {
-    v: 1,
-    traceId,
-    role,
+  return jsonTapRecord(traceId, role, bytes, {
     service: 'bench',
     tapId: `bench-${role}`,
-    capturedAt: Date.now(),
+    url: `/orders/${i}`,
     durationMs: 3 + (i % 50),
-    request: {
-      method: 'GET',
-      url: `/orders/${i}`,
-      headers: { accept: 'application/json' },
-      body: new Uint8Array(),
-      bodySize: 0,
-      bodyTruncated: false,
-    },
-    response: {
-      status: 200,
-      headers: { 'content-type': 'application/json' },
-      body: bytes,
-      bodySize: bytes.length,
-      bodyTruncated: false,
-    },
-  };
+  });
 }
 
 export interface Pair {

@@ -71,3 +71,4 @@ export type { NoiseConfigInput } from './config/noise.js';
 export { CENSUS_MIRROR_SKIPPED, censusRecord, readCensus } from './census.js';
 export type { CensusEntry, CensusRecordInput } from './census.js';
 export { configHash, CONFIG_HASH_STAMP_CHARS } from './config/config-hash.js';
+export { readPackageVersion } from './package-version.js';

@@ -85,7 +85,7 @@ export { judge, UNKNOWN_ROUTE } from './judge/judge.js';
 export type { JudgeInput, JudgeContext } from './judge/judge.js';
 export type { NoiseFilter } from './judge/noise-filter.js';
 export { diffResponses, TRUNCATED_PATH } from './judge/compare-responses.js';
-export { VALUE_CLASSES } from './ports/noise-store.js';
+export { VALUE_CLASSES, noiseDecisionRecord } from './ports/noise-store.js';
 export type {
   NoiseDiffKind,
   NoiseAspect,

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { OutboundMessage, RecordPublisher } from '@shadowdiff/engine';
-import type { Kafka, Message, Producer, TopicMessages, Transaction } from 'kafkajs';
+import type { RecordPublisher } from '@shadowdiff/engine';
+import type { Kafka, Producer, Transaction } from 'kafkajs';
+import { toTopicMessages } from './topic-messages.js';
 
 /** The transaction a partition batch runs in, and what must wait for its commit. */
 export interface BatchScope {
@@ -78,22 +79,6 @@ export interface TransactionalPublisher extends RecordPublisher {
    * there is no transaction to wait for, and then does nothing.
    */
   afterCommit(fn: () => Promise<void>): boolean;
-}
-
-function toTopicMessages(messages: OutboundMessage[]): TopicMessages[] {
-  const topics = new Map<string, Message[]>();
-  for (const m of messages) {
-    let list = topics.get(m.topic);
-    if (!list) topics.set(m.topic, (list = []));
-    list.push({
-      key: m.key,
-      value: Buffer.isBuffer(m.value)
-        ? m.value
-        : Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength),
-      ...(m.headers ? { headers: m.headers } : {}),
-    });
-  }
-  return [...topics].map(([topic, list]) => ({ topic, messages: list }));
 }
 
 /**

@@ -8,8 +8,9 @@ import kafkajs, { CompressionTypes, Kafka, Partitioners, logLevel } from 'kafkaj
 // Node's ESM loader cannot see `CompressionCodecs` as a named export of the CommonJS kafkajs build
 // (cjs-module-lexer misses it), so it is read from the module object at run time.
 const { CompressionCodecs } = kafkajs;
-import type { LogEntry, Message, Producer, TopicMessages } from 'kafkajs';
+import type { LogEntry, Producer } from 'kafkajs';
 import type { KafkaPublisherOptions, KafkaPublisherState } from './publisher-options.js';
+import { toTopicMessages } from './topic-messages.js';
 
 /** A RecordPublisher over a kafkajs producer that connects (and reconnects) in the background. */
 export interface KafkaRecordPublisher extends RecordPublisher {
@@ -153,7 +154,7 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaRecor
       }
       try {
         await current.sendBatch({
-          topicMessages: byTopic(messages),
+          topicMessages: toTopicMessages(messages),
           acks: -1,
           compression,
           timeout: requestTimeout,
@@ -191,22 +192,6 @@ function useGzipLevel(level: number): void {
     compress: (encoder: { buffer: Buffer }) => gzipAsync(encoder.buffer, { level }),
     decompress: (buffer: Buffer) => unzipAsync(buffer),
   });
-}
-
-function byTopic(messages: OutboundMessage[]): TopicMessages[] {
-  const topics = new Map<string, Message[]>();
-  for (const m of messages) {
-    let list = topics.get(m.topic);
-    if (!list) topics.set(m.topic, (list = []));
-    list.push({
-      key: m.key,
-      value: Buffer.isBuffer(m.value)
-        ? m.value
-        : Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength),
-      ...(m.headers ? { headers: m.headers } : {}),
-    });
-  }
-  return [...topics].map(([topic, list]) => ({ topic, messages: list }));
 }
 
 function describe(error: unknown): string {

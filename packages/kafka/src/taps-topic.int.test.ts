@@ -1,36 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import { decodeTapRecord, encodeTapRecord } from '@shadowdiff/contracts';
 import type { Role, TapRecord } from '@shadowdiff/contracts';
-import { createTopic, kafkaBrokers, kafkaSource, uniqueName } from '@shadowdiff/testkit';
+import {
+  createTopic,
+  jsonTapRecord,
+  kafkaBrokers,
+  kafkaSource,
+  uniqueName,
+} from '@shadowdiff/testkit';
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 
 function record(traceId: string, role: Role, i: number): TapRecord {
-  return {
-    v: 1,
-    traceId,
-    role,
-    service: 'orders',
-    tapId: `tap-${role}`,
+  // Binary-safe: random bytes must come back byte for byte.
+  const body = i % 2 === 0 ? { id: i, role } : randomBytes(64 + i);
+  return jsonTapRecord(traceId, role, body, {
+    url: `/orders/${i}`,
     capturedAt: 1_700_000_000_000 + i,
     durationMs: 3.5,
-    request: {
-      method: 'GET',
-      url: `/orders/${i}`,
-      headers: { accept: 'application/json' },
-      body: new Uint8Array(),
-      bodySize: 0,
-      bodyTruncated: false,
-    },
-    response: {
-      status: 200,
-      headers: { 'content-type': 'application/json' },
-      // Binary-safe: random bytes must come back byte for byte.
-      body: i % 2 === 0 ? Buffer.from(JSON.stringify({ id: i, role })) : randomBytes(64 + i),
-      bodySize: 0,
-      bodyTruncated: false,
-    },
-  };
+  });
 }
 
 describe('shadowdiff.taps on a real Kafka broker', () => {

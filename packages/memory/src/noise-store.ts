@@ -1,4 +1,4 @@
-import { NoiseStatsTable, noiseId } from '@shadowdiff/engine';
+import { NoiseStatsTable, noiseDecisionRecord, noiseId } from '@shadowdiff/engine';
 import type {
   NoiseDecision,
   NoiseDecisionRecord,
@@ -54,16 +54,7 @@ export class MemoryNoiseStore implements NoiseStore {
     const existed = decisions.has(id);
     if (decision === undefined) decisions.delete(id);
     else {
-      const record: NoiseDecisionRecord = {
-        route: key.route,
-        kind: key.kind,
-        aspect: key.aspect,
-        path: key.path,
-        decision,
-        at,
-      };
-      if (note !== undefined) record.note = note;
-      decisions.set(id, record);
+      decisions.set(id, noiseDecisionRecord(key, decision, at, note));
     }
     return Promise.resolve(existed);
   }

@@ -1,4 +1,10 @@
-import { NOISE_SKETCH_SIZE, VALUE_CLASSES, estimateDistinct, noiseId } from '@shadowdiff/engine';
+import {
+  NOISE_SKETCH_SIZE,
+  VALUE_CLASSES,
+  estimateDistinct,
+  noiseDecisionRecord,
+  noiseId,
+} from '@shadowdiff/engine';
 import type {
   NoiseAspect,
   NoiseDecision,
@@ -290,16 +296,7 @@ export class RedisNoiseStore implements NoiseStore {
       const multi = this.#client.multi().hexists(dk, id);
       if (decision === undefined) multi.hdel(dk, id);
       else {
-        const record: NoiseDecisionRecord = {
-          route: key.route,
-          kind: key.kind,
-          aspect: key.aspect,
-          path: key.path,
-          decision,
-          at,
-        };
-        if (note !== undefined) record.note = note;
-        multi.hset(dk, id, JSON.stringify(record));
+        multi.hset(dk, id, JSON.stringify(noiseDecisionRecord(key, decision, at, note)));
         multi.sadd(noiseKeys.services(this.#prefix), key.service);
       }
       const [existed] = await exec(multi);

@@ -25,3 +25,5 @@ export type {
 export { readToEnd, testKafka } from './kafka.js';
 export { noiseStoreContract } from './contracts/noise-store-contract.js';
 export type { NoiseStoreHarness } from './contracts/noise-store-contract.js';
+export { encodedJsonTapRecord, jsonTapRecord } from './tap-records.js';
+export type { TapRecordFixtureOptions } from './tap-records.js';

@@ -1,5 +1,6 @@
 import { applyKafkajsFixes } from '@shadowdiff/kafkajs-fixes';
 import { Kafka, logLevel } from 'kafkajs';
+import type { KafkaMessage } from 'kafkajs';
 
 /**
  * A quiet kafkajs client for tests and benchmarks, with shadowdiff's kafkajs fixes applied (without
@@ -32,6 +33,20 @@ export interface ReadMessage {
   headers: Record<string, string>;
 }
 
+function readMessage(message: KafkaMessage, partition: number): ReadMessage {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(message.headers ?? {})) {
+    if (v !== undefined) headers[k] = Array.isArray(v) ? v.map(String).join(',') : String(v);
+  }
+  return {
+    key: message.key?.toString() ?? null,
+    value: message.value,
+    partition,
+    offset: message.offset,
+    headers,
+  };
+}
+
 /**
  * Reads a topic from the beginning until `count` messages arrived or `timeoutMs` passed, with a
  * fresh consumer group. Returns what it got (fewer than `count` on timeout).
@@ -52,18 +67,7 @@ export async function readAll(
       const timer = setTimeout(resolve, timeoutMs);
       void consumer.run({
         eachMessage: async ({ message, partition }) => {
-          const headers: Record<string, string> = {};
-          for (const [k, v] of Object.entries(message.headers ?? {})) {
-            if (v !== undefined)
-              headers[k] = Array.isArray(v) ? v.map(String).join(',') : String(v);
-          }
-          got.push({
-            key: message.key?.toString() ?? null,
-            value: message.value,
-            partition,
-            offset: message.offset,
-            headers,
-          });
+          got.push(readMessage(message, partition));
           if (got.length >= count) {
             clearTimeout(timer);
             resolve();
@@ -129,18 +133,7 @@ export async function readToEnd(
         eachMessage: async ({ message, partition }) => {
           const high = remaining.get(partition);
           if (high === undefined || BigInt(message.offset) >= high) return;
-          const headers: Record<string, string> = {};
-          for (const [k, v] of Object.entries(message.headers ?? {})) {
-            if (v !== undefined)
-              headers[k] = Array.isArray(v) ? v.map(String).join(',') : String(v);
-          }
-          got.push({
-            key: message.key?.toString() ?? null,
-            value: message.value,
-            partition,
-            offset: message.offset,
-            headers,
-          });
+          got.push(readMessage(message, partition));
         },
       });
     });

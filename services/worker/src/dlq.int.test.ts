@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { DLQ_HEADERS } from '@shadowdiff/contracts';
-import { kafkaBrokers, readToEnd, waitFor } from '@shadowdiff/testkit';
+import {
+  encodedJsonTapRecord as encodedHalf,
+  kafkaBrokers,
+  readToEnd,
+  waitFor,
+} from '@shadowdiff/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   allVerdicts,
@@ -12,7 +17,6 @@ import {
   total,
   verdictWatcher,
 } from './fleet-test-kit.js';
-import { encodedHalf } from './test-records.js';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

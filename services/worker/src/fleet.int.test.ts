@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { waitFor } from '@shadowdiff/testkit';
+import { encodedJsonTapRecord as encodedHalf, waitFor } from '@shadowdiff/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   allVerdicts,
@@ -14,7 +14,6 @@ import {
   verdictWatcher,
 } from './fleet-test-kit.js';
 import type { TestWorker } from './fleet-test-kit.js';
-import { encodedHalf } from './test-records.js';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

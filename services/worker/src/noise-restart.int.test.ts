@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { noiseConfigSchema } from '@shadowdiff/contracts';
 import type { CommandIo, ShadowdiffConfig, Verdict } from '@shadowdiff/contracts';
 import type { NoiseListing } from '@shadowdiff/engine';
-import { waitFor } from '@shadowdiff/testkit';
+import { encodedJsonTapRecord as encodedHalf, waitFor } from '@shadowdiff/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   allVerdicts,
@@ -16,7 +16,6 @@ import {
   verdictWatcher,
 } from './fleet-test-kit.js';
 import { noiseCommand } from './noise-command.js';
-import { encodedHalf } from './test-records.js';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

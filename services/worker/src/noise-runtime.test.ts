@@ -17,10 +17,9 @@ import {
   TimerOrphanScheduler,
   systemClock,
 } from '@shadowdiff/memory';
-import { waitFor } from '@shadowdiff/testkit';
+import { encodedJsonTapRecord as encodedHalf, waitFor } from '@shadowdiff/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorker } from './start-worker.js';
-import { encodedHalf } from './test-records.js';
 
 async function setup(overrides: ShadowdiffConfigInput = {}) {
   const config = validateConfig({ service: 'orders', worker: { windowMs: 2_000 }, ...overrides });

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { waitFor } from '@shadowdiff/testkit';
+import { encodedJsonTapRecord as encodedHalf, waitFor } from '@shadowdiff/testkit';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -14,7 +14,6 @@ import {
   startTestWorker,
   verdictWatcher,
 } from './fleet-test-kit.js';
-import { encodedHalf } from './test-records.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

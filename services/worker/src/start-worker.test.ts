@@ -15,11 +15,9 @@ import {
   TimerOrphanScheduler,
   systemClock,
 } from '@shadowdiff/memory';
-import { waitFor } from '@shadowdiff/testkit';
+import { encodedJsonTapRecord as encodedHalf, waitFor } from '@shadowdiff/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorker } from './start-worker.js';
-
-import { encodedHalf } from './test-records.js';
 
 const TAPS = 'shadowdiff.taps';
 

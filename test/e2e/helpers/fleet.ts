@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { decodeVerdict, encodeTapRecord } from '@shadowdiff/contracts';
 import type { Role, TapRecord, Verdict } from '@shadowdiff/contracts';
-import { createTopic, kafkaBrokers, readToEnd, redisUrl, testKafka } from '@shadowdiff/testkit';
+import {
+  createTopic,
+  jsonTapRecord,
+  kafkaBrokers,
+  readToEnd,
+  redisUrl,
+  testKafka,
+} from '@shadowdiff/testkit';
 import { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 
@@ -65,31 +72,11 @@ export function workerConfig(
 }
 
 export function record(traceId: string, role: Role, body: unknown, i: number): TapRecord {
-  const bytes = Buffer.from(JSON.stringify(body));
-  return {
-    v: 1,
-    traceId,
-    role,
-    service: 'orders',
+  return jsonTapRecord(traceId, role, body, {
+    url: `/orders/${i}`,
     tapId: `e2e-${role}`,
-    capturedAt: Date.now(),
     durationMs: 5 + (i % 40),
-    request: {
-      method: 'GET',
-      url: `/orders/${i}`,
-      headers: {},
-      body: new Uint8Array(),
-      bodySize: 0,
-      bodyTruncated: false,
-    },
-    response: {
-      status: 200,
-      headers: { 'content-type': 'application/json' },
-      body: bytes,
-      bodySize: bytes.length,
-      bodyTruncated: false,
-    },
-  };
+  });
 }
 
 /** Both halves of trace `i`; every 5th shadow drifts in `/total`. */

@@ -153,6 +153,25 @@ export interface NoiseDecisionRecord {
   note?: string;
 }
 
+/** The record a store keeps for `decide(key, decision, at, note)`. */
+export function noiseDecisionRecord(
+  key: NoiseKey,
+  decision: NoiseDecision,
+  at: number,
+  note?: string,
+): NoiseDecisionRecord {
+  const record: NoiseDecisionRecord = {
+    route: key.route,
+    kind: key.kind,
+    aspect: key.aspect,
+    path: key.path,
+    decision,
+    at,
+  };
+  if (note !== undefined) record.note = note;
+  return record;
+}
+
 /** Everything known about one service's noise. */
 export interface NoiseSnapshot {
   service: string;

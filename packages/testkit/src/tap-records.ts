@@ -1,21 +1,34 @@
 import { encodeTapRecord } from '@shadowdiff/contracts';
 import type { Role, TapRecord } from '@shadowdiff/contracts';
 
-/** A TapRecord with a JSON body, for worker tests and the benchmark. */
-export function tapRecord(
+export interface TapRecordFixtureOptions {
+  status?: number;
+  /** Default `/orders/<decimal of the trace id's first 8 hex digits>`. */
+  url?: string;
+  service?: string;
+  tapId?: string;
+  capturedAt?: number;
+  durationMs?: number;
+}
+
+/**
+ * A GET TapRecord whose response body is `body`: bytes as given, anything else as its JSON. For
+ * tests and benchmarks of the worker and the Kafka path.
+ */
+export function jsonTapRecord(
   traceId: string,
   role: Role,
   body: unknown,
-  options: { status?: number; url?: string; service?: string; durationMs?: number } = {},
+  options: TapRecordFixtureOptions = {},
 ): TapRecord {
-  const bytes = Buffer.from(JSON.stringify(body));
+  const bytes = body instanceof Uint8Array ? body : Buffer.from(JSON.stringify(body));
   return {
     v: 1,
     traceId,
     role,
     service: options.service ?? 'orders',
-    tapId: `tap-${role}`,
-    capturedAt: Date.now(),
+    tapId: options.tapId ?? `tap-${role}`,
+    capturedAt: options.capturedAt ?? Date.now(),
     durationMs: options.durationMs ?? 12,
     request: {
       method: 'GET',
@@ -36,6 +49,7 @@ export function tapRecord(
   };
 }
 
-export function encodedHalf(...args: Parameters<typeof tapRecord>): Buffer {
-  return encodeTapRecord(tapRecord(...args));
+/** {@link jsonTapRecord}, encoded as the taps topic carries it. */
+export function encodedJsonTapRecord(...args: Parameters<typeof jsonTapRecord>): Buffer {
+  return encodeTapRecord(jsonTapRecord(...args));
 }
