@@ -1,4 +1,4 @@
-import { testKafka } from '@shadowdiff/testkit';
+import { testKafka } from '@shadowdiff/testkit/fixtures';
 import type { Kafka } from 'kafkajs';
 import type { Admin, Producer } from 'kafkajs';
 import type { Pair } from './records.js';

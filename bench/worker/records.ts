@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { encodeTapRecord } from '@shadowdiff/contracts';
 import type { Role, TapRecord } from '@shadowdiff/contracts';
-import { jsonTapRecord } from '@shadowdiff/testkit';
+import { jsonTapRecord } from '@shadowdiff/testkit/fixtures';
 
 /** A ~1 KB JSON order document; `drift` changes one value so one pair in ten is a diff. */
 function body(i: number, drift: boolean): Buffer {

@@ -15,7 +15,8 @@
  * Run: `npm run bench:worker` (builds, then runs this file's compiled JS). Needs Kafka
  * (KAFKA_BROKERS, default 127.0.0.1:19092 — `bash infra/local/kafka.sh start`) and Redis
  * (REDIS_URL, default redis://127.0.0.1:6379). Knobs: BENCH_PAIRS (30000), BENCH_LAG_RATE (5000),
- * BENCH_LAG_SECONDS (6), BENCH_WORKERS ("1,2"), BENCH_CONCURRENCY (worker --concurrency).
+ * BENCH_LAG_SECONDS (6), BENCH_WORKERS ("1,2"), BENCH_CONCURRENCY (worker --concurrency),
+ * BENCH_CPU_PROF (a directory: each worker writes a V8 CPU profile there when it stops).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';

@@ -26,7 +26,17 @@ export async function startWorker(
 ): Promise<WorkerChild> {
   const child = spawn(
     process.execPath,
-    [join(repo, 'services/cli/dist/main.js'), 'worker', '--config', configPath, ...args],
+    [
+      // BENCH_CPU_PROF=<dir>: a V8 CPU profile per worker, written when it stops.
+      ...(process.env.BENCH_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+        : []),
+      join(repo, 'services/cli/dist/main.js'),
+      'worker',
+      '--config',
+      configPath,
+      ...args,
+    ],
     {
       cwd: repo,
       stdio: ['ignore', 'ignore', 'pipe'],
