@@ -1,6 +1,7 @@
 import type { SuppressReason } from '@shadowdiff/contracts';
 import {
-  isHexToken,
+  HEX_MIXED,
+  hexShape,
   isNumeric,
   isTimeLikeKey,
   isUlid,
@@ -41,7 +42,7 @@ function epochOf(value: string): ParsedTimestamp | undefined {
  * when within `abs` or within `rel` of the larger magnitude). `volatile`: float noise within
  * `floatRelTolerance`; timestamps of the same format within `timestampToleranceMs` (ISO-8601,
  * RFC 1123; epoch s/ms numbers or digit strings under a time-like key); both sides UUIDs, ULIDs,
- * or hex tokens (>= 16 chars) of equal length.
+ * or hex strings (>= 16 chars) of equal length of which at least one mixes digits and letters.
  */
 export function scalarNoise(
   a: unknown,
@@ -80,7 +81,12 @@ export function scalarNoise(
     if (n === b.length) {
       if (n === 36 && isUuid(a) && isUuid(b)) return 'volatile';
       if (n === 26 && isUlid(a) && isUlid(b)) return 'volatile';
-      if (isHexToken(a) && isHexToken(b)) return 'volatile';
+      // Hex tokens: a random one is all digits about once in 1,800 (16 chars), so one side being
+      // all digits (or letters) does not make the pair a real change; both sides must be all hex
+      // and at least one a proper token.
+      const sa = hexShape(a);
+      const sb = hexShape(b);
+      if (sa !== 0 && sb !== 0 && (sa === HEX_MIXED || sb === HEX_MIXED)) return 'volatile';
     }
   }
   if (

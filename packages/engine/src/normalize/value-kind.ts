@@ -68,15 +68,24 @@ export function isNumeric(s: string): boolean {
  * string is a number and a pure-letter one (`deadbeef`, `facade`) is more likely a word.
  */
 export function isHexToken(s: string, minLength = 16): boolean {
-  const n = s.length;
-  if (n < minLength) return false;
+  return s.length >= minLength && hexShape(s) === HEX_MIXED;
+}
+
+/** {@link hexShape} of a string with both hex digits and hex letters. */
+export const HEX_MIXED = 3;
+
+/**
+ * What hex characters a string holds: 0 when it has any other character (or is empty), else bit 1
+ * for a digit and bit 2 for a letter `a-f`/`A-F` (so {@link HEX_MIXED} for both).
+ */
+export function hexShape(s: string): number {
   let seen = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < s.length; i++) {
     const k = hexClass(s.charCodeAt(i));
-    if (k === 0) return false;
+    if (k === 0) return 0;
     seen |= k;
   }
-  return seen === 3;
+  return seen;
 }
 
 /**
