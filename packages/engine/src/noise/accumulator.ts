@@ -36,6 +36,11 @@ export interface PairObservation {
   orders?: readonly ObservedOrder[];
   /** Diffy role: the pair's primary-vs-secondary findings, when a secondary answered too. */
   secondary?: readonly { kind: DiffKind; path: string; op: DiffOp }[];
+  /**
+   * When the primary's request was captured (epoch ms). Counter evidence orders values by it, so
+   * pairs judged out of request order (a fleet's partitions, concurrent requests) still count.
+   */
+  capturedAt?: number;
 }
 
 export interface NoiseAccumulatorOptions {
@@ -81,7 +86,10 @@ export class NoiseAccumulator {
   private readonly maxEntries: number;
   private routes = new Map<string, RouteWindow>();
   /** The last COUNTER_LAG numeric primary values per route x path, across windows. */
+  /** Per entry, the last COUNTER_LAG (time, primary value) pairs, flat. */
   private readonly recent = new Map<string, number[]>();
+  /** Observations so far: the stand-in time when a pair carries no capture time. */
+  private observed = 0;
   /** Observations dropped by the caps since the last drain. */
   dropped = 0;
 
@@ -114,7 +122,8 @@ export class NoiseAccumulator {
       const entry = this.entry(route, at, change.kind, 'value', change.path);
       if (entry === undefined) continue;
       entry.delta.changes++;
-      if (change.values !== undefined) this.value(pair.route, entry, change.path, change.values);
+      if (change.values !== undefined)
+        this.value(pair.route, entry, change.path, change.values, pair.capturedAt);
     }
     for (const order of pair.orders ?? []) {
       const entry = this.entry(route, at, 'body', 'order', order.path);
@@ -171,6 +180,7 @@ export class NoiseAccumulator {
     entry: EntryWindow,
     path: string,
     values: { primary: unknown; shadow: unknown },
+    capturedAt: number | undefined,
   ): void {
     const d = entry.delta;
     const cls: ValueClass = classifyChange(values.primary, values.shadow, lastSegment(path));
@@ -179,19 +189,26 @@ export class NoiseAccumulator {
     const n = numericValue(values.primary);
     if (n === undefined) return;
     // Counter evidence compares each primary value with the one COUNTER_LAG observations back,
-    // not the previous one: pairs complete out of request order under concurrency, which would
-    // make a counter look random pair to pair, but not over a few pairs.
+    // not the previous one, and in capture order: a step "rises" when the value moved the same way
+    // as the capture time. Pairs complete out of request order (concurrent requests, a fleet
+    // reading partitions in batches), which would make a counter look random pair to pair.
+    // Without capture times the observation order stands in.
     const key = `${route}${SEP}${d.kind}${SEP}${path}`;
     let ring = this.recent.get(key);
     if (ring === undefined) {
       if (this.recent.size >= this.maxRoutes * this.maxEntries) this.recent.clear();
       this.recent.set(key, (ring = []));
     }
-    if (ring.length === COUNTER_LAG) {
+    const t = capturedAt ?? this.observed;
+    this.observed++;
+    if (ring.length === 2 * COUNTER_LAG) {
+      const oldT = ring.shift() as number;
+      const oldN = ring.shift() as number;
+      // Equal capture times (same millisecond) keep the observation order.
       d.steps++;
-      if (n > (ring.shift() as number)) d.rises++;
+      if (n !== oldN && n > oldN === t >= oldT) d.rises++;
     }
-    ring.push(n);
+    ring.push(t, n);
   }
 
   private secondary(

@@ -59,11 +59,11 @@ function harness(config: NoiseConfigInput = {}, every = 1) {
     decisions,
     flush,
     /** Judges one pair with the learner's current view, then feeds it back. */
-    pair(primary: unknown, shadow: unknown, secondary?: unknown): Verdict {
+    pair(primary: unknown, shadow: unknown, secondary?: unknown, capturedAt = 0): Verdict {
       const id = `t${n++}`;
       const records: Partial<Record<Role, TapRecord>> = {
-        primary: record(id, 'primary', primary),
-        shadow: record(id, 'shadow', shadow),
+        primary: { ...record(id, 'primary', primary), capturedAt },
+        shadow: { ...record(id, 'shadow', shadow), capturedAt },
       };
       if (secondary !== undefined) records.secondary = record(id, 'secondary', secondary);
       const expected: Role[] =
@@ -227,6 +227,31 @@ describe('noise learner: value paths', () => {
         .map((l) => [l.path, l.evidence.valueKind]),
     );
     expect(kinds).toEqual({ '/seq': 'counter', '/gen': 'time-like', '/score': 'float-jitter' });
+  });
+
+  it('learns a counter from pairs judged out of request order, by their capture times', () => {
+    // A fleet reads partitions in batches: requests 0..119 arrive as blocks of 4 in a shuffled
+    // order. By arrival the counter rises on about half the steps; by capture time on all.
+    const h = harness({ minSamples: 30 });
+    const t0 = 1_715_000_000_000;
+    const blocks = Array.from({ length: 30 }, (_, b) => b);
+    let seed = 7;
+    for (let b = blocks.length - 1; b > 0; b--) {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31; // a fixed shuffle
+      const j = seed % (b + 1);
+      [blocks[b], blocks[j]] = [blocks[j] as number, blocks[b] as number];
+    }
+    for (const block of blocks) {
+      for (let i = block * 4; i < block * 4 + 4; i++) {
+        h.pair({ seq: 40_000 + i }, { seq: 100 + i }, undefined, t0 + i * 7);
+      }
+    }
+    expect(h.status('/seq')).toBe('learned');
+    const seq = h.learner
+      .view(SERVICE)!
+      .list()
+      .find((l) => l.path === '/seq');
+    expect(seq?.evidence.valueKind).toBe('counter');
   });
 
   it('honours decisions: a rejection sticks over any evidence, a confirmation needs none', () => {

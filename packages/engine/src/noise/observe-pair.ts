@@ -119,8 +119,9 @@ export function observePair(
   }
   for (const t of input.taken) changes.push({ kind: t.kind, path: t.path, op: t.op });
   const observation: PairObservation = { route: verdict.route, changes };
-
   const primary = records.primary;
+  if (primary !== undefined) observation.capturedAt = primary.capturedAt;
+
   const shadow = records.shadow;
   if (primary?.response === undefined) return observation;
   let rule: CompiledRouteRule | undefined;
