@@ -9,7 +9,11 @@
  * of real drift in both; >= 99% precision after the warm-up.
  *
  * Run: `npm run bench:accuracy` (compiles with tsc, runs the built JS). Env: ACCURACY_WARMUP,
- * ACCURACY_MEASURED (pairs per route), ACCURACY_CONCURRENCY.
+ * ACCURACY_MEASURED (pairs per route), ACCURACY_CONCURRENCY. ACCURACY_FLEET=1 runs the same traffic
+ * through the fleet instead: the tap publishes to the real Kafka broker (KAFKA_BROKERS, default
+ * 127.0.0.1:19092, e.g. `bash infra/local/kafka.sh start`), and the worker is the `worker` verb's
+ * wiring (Kafka consumer group, transactions, Redis pending store, swept orphans, Redis noise store
+ * at REDIS_URL) on topics and a key prefix of its own.
  */
 import * as http from 'node:http';
 import {
@@ -22,6 +26,7 @@ import type { MetricData } from '@opentelemetry/sdk-metrics';
 import { decodeVerdict, validateConfig } from '@shadowdiff/contracts';
 import type { Verdict } from '@shadowdiff/contracts';
 import { NoiseCatalog, compileRules } from '@shadowdiff/engine';
+import type { NoiseStore, RecordPublisher } from '@shadowdiff/engine';
 import {
   MemoryBus,
   MemoryNoiseStore,
@@ -30,14 +35,18 @@ import {
   TimerOrphanScheduler,
   systemClock,
 } from '@shadowdiff/memory';
+import { createKafkaPublisher } from '@shadowdiff/kafka';
 import { startTap } from '@shadowdiff/tap';
-import { startWorker } from '@shadowdiff/worker';
+import { createTopic, testKafka } from '@shadowdiff/testkit/fixtures';
+import { createFleetAdapters, startWorker } from '@shadowdiff/worker';
+import { Redis } from 'ioredis';
 import { ROUTES, startService } from './scenario.js';
 import type { RouteCase } from './scenario.js';
 
 const WARMUP = Number(process.env.ACCURACY_WARMUP ?? 100);
 const MEASURED = Number(process.env.ACCURACY_MEASURED ?? 400);
 const CONCURRENCY = Number(process.env.ACCURACY_CONCURRENCY ?? 8);
+const FLEET = process.env.ACCURACY_FLEET === '1';
 const SERVICE = 'accuracy';
 const TRACE_BASE = 0xa0000000;
 
@@ -205,11 +214,28 @@ function sumMetric(
   return n;
 }
 
+/** Deletes a fleet run's Redis keys (never FLUSHALL: the Redis is shared). */
+async function dropKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const primary = await startService('primary');
   const shadow = await startService('shadow');
-  // No config file: the tap's upstreams and loopback ports are all that is set.
+  // No config file: the tap's upstreams and loopback ports are all that is set (plus, in fleet
+  // mode, where the broker and Redis are and a run's own topics and key prefix).
+  const run = `accuracy-${Date.now().toString(36)}`;
   const config = validateConfig({
     service: SERVICE,
     tap: {
@@ -219,41 +245,78 @@ async function main(): Promise<void> {
       listen: '127.0.0.1:0',
       adminListen: '127.0.0.1:0',
     },
+    ...(FLEET
+      ? {
+          kafka: {
+            brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','),
+            topics: { taps: `${run}.taps`, verdicts: `${run}.verdicts`, dlq: `${run}.dlq` },
+          },
+          redis: { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix: `${run}:` },
+          worker: { groupId: `${run}-workers` },
+        }
+      : {}),
   });
-  const bus = new MemoryBus();
   const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
   const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
   const provider = new MeterProvider({ readers: [reader] });
   const meter = provider.getMeter('bench-accuracy');
-  const noise = new MemoryNoiseStore();
   const logs: string[] = [];
-  const worker = await startWorker({
-    config,
-    source: bus.source(config.kafka.topics.taps, config.worker.groupId),
-    publisher: bus.publisher(),
-    store: new MemoryPendingStore(),
-    scheduler: new TimerOrphanScheduler(),
-    samples: new MemorySampleStore(),
-    meter,
-    clock: systemClock,
-    noise,
-    log: (line) => logs.push(line),
-  });
+  const log = (line: string) => logs.push(line);
   const verdicts = new Map<string, Verdict>();
-  const verdictSource = bus.source(config.kafka.topics.verdicts, 'bench-accuracy');
-  await verdictSource.run((batch) => {
-    for (const m of batch) {
-      const d = decodeVerdict(m.value);
-      if (d.ok) verdicts.set(d.value.traceId, d.value);
-    }
-    return Promise.resolve();
-  });
-  const tap = await startTap({
-    config,
-    publisher: bus.publisher(),
-    meter,
-    log: (line) => logs.push(line),
-  });
+  const onVerdict = (value: Uint8Array | null) => {
+    const d = decodeVerdict(value);
+    if (d.ok) verdicts.set(d.value.traceId, d.value);
+  };
+  let noise: NoiseStore;
+  let worker: Awaited<ReturnType<typeof startWorker>>;
+  let tapPublisher: RecordPublisher;
+  // Stops the verdict reader (and in fleet mode closes the adapters, drops the run's keys).
+  let closeFleet: () => Promise<void> = () => Promise.resolve();
+  if (FLEET) {
+    const { brokers, topics } = config.kafka;
+    await createTopic(brokers, topics.taps, 6);
+    await createTopic(brokers, topics.verdicts, 3);
+    await createTopic(brokers, topics.dlq, 1);
+    const adapters = createFleetAdapters({ config, log });
+    noise = adapters.noise;
+    worker = await startWorker({ config, ...adapters, meter, clock: systemClock, log });
+    const publisher = createKafkaPublisher({ brokers, clientId: `${run}-tap`, log });
+    await publisher.ready();
+    tapPublisher = publisher;
+    const consumer = testKafka(brokers, `${run}-reader`).consumer({ groupId: `${run}-reader` });
+    await consumer.connect();
+    await consumer.subscribe({ topic: topics.verdicts, fromBeginning: true });
+    await consumer.run({ eachMessage: ({ message }) => Promise.resolve(onVerdict(message.value)) });
+    closeFleet = async () => {
+      await publisher.close();
+      await consumer.disconnect();
+      await adapters.close();
+      await dropKeys(config.redis.url, config.redis.keyPrefix);
+    };
+  } else {
+    const bus = new MemoryBus();
+    noise = new MemoryNoiseStore();
+    worker = await startWorker({
+      config,
+      source: bus.source(config.kafka.topics.taps, config.worker.groupId),
+      publisher: bus.publisher(),
+      store: new MemoryPendingStore(),
+      scheduler: new TimerOrphanScheduler(),
+      samples: new MemorySampleStore(),
+      meter,
+      clock: systemClock,
+      noise,
+      log,
+    });
+    const verdictSource = bus.source(config.kafka.topics.verdicts, 'bench-accuracy');
+    await verdictSource.run((batch) => {
+      for (const m of batch) onVerdict(m.value);
+      return Promise.resolve();
+    });
+    closeFleet = () => verdictSource.stop();
+    tapPublisher = bus.publisher();
+  }
+  const tap = await startTap({ config, publisher: tapPublisher, meter, log });
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
   const waitVerdicts = async (count: number) => {
@@ -274,7 +337,10 @@ async function main(): Promise<void> {
   const elapsed = (Date.now() - t0) / 1000;
 
   console.log(
-    `shadowdiff accuracy harness — no config file; every rule and noise setting at its default`,
+    `shadowdiff accuracy harness — no config file; every rule and noise setting at its default; ` +
+      (FLEET
+        ? `fleet: Kafka ${config.kafka.brokers.join(',')} (transactional worker), Redis ${config.redis.url}`
+        : 'embedded: in-memory bus and stores'),
   );
   console.log(
     `${measuredEnd} requests through the mirror tap (${CONCURRENCY} clients, ${failed} failed) in ${elapsed.toFixed(1)} s; ` +
@@ -347,7 +413,7 @@ async function main(): Promise<void> {
   );
   console.log(`(total ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
-  await verdictSource.stop();
+  await closeFleet();
   await provider.shutdown();
   await primary.close();
   await shadow.close();
