@@ -30,8 +30,8 @@ HOST=127.0.0.1
 FETCHED=""
 BOOTSTRAP="$HOST:$KAFKA_PORT"
 
-log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-die() { local code="${2:-1}"; printf '%s: %s\n' "$PROG" "$1" >&2; exit "$code"; }
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 now_ms() { date +%s%3N; }
 secs_since() { # $1 = start ms -> "12.3"
   local d=$(( $(now_ms) - $1 ))
@@ -129,14 +129,6 @@ check_probe_class() {
 }
 
 # ---------------------------------------------------------------- process helpers
-# Alive = exists and is not a zombie (an exited child not yet reaped by its parent).
-alive() {
-  local st
-  kill -0 "$1" 2>/dev/null || return 1
-  st="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
-  st="${st##*) }" # state is the field after "(comm)"
-  [[ -n "$st" && "${st:0:1}" != Z && "${st:0:1}" != X ]]
-}
 
 port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
@@ -319,26 +311,14 @@ wait_ready() { # pid cluster_id -> returns when the broker answers, or exits 1
 
 # ---------------------------------------------------------------- verbs
 do_stop() {
-  local pid i
+  local pid
   if ! pid="$(running_pid)"; then
     rm -f "$PIDFILE"
     log "not running (port $KAFKA_PORT)"
     return 0
   fi
   log "stopping broker pid $pid ..."
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 300; i++)); do
-    alive "$pid" || break
-    sleep 0.1
-  done
-  if alive "$pid"; then
-    log "broker pid $pid still alive after 30s — sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do
-      alive "$pid" || break
-      sleep 0.1
-    done
-  fi
+  terminate "$pid" broker 30
   rm -f "$PIDFILE"
   log "stopped"
 }

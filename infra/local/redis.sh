@@ -25,8 +25,8 @@ REDIS_DEFAULT_URL="${REDIS_DEFAULT_URL:-redis://127.0.0.1:6379}"
 REDIS_CLI="${REDIS_CLI-$(command -v redis-cli || true)}"
 REDIS_SERVER="${REDIS_SERVER-$(command -v redis-server || true)}"
 
-log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-die() { printf '%s: %s\n' "$PROG" "$1" >&2; exit "${2:-1}"; }
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 
 # Split redis://[user[:pass]@]host[:port][/db] into U_HOST U_PORT U_USER U_PASS U_DB.
 parse_url() {
@@ -101,14 +101,6 @@ ping_url() {
   fi
 }
 
-# Alive = exists and is not a zombie (an exited child not yet reaped by its parent).
-alive() {
-  local st
-  kill -0 "$1" 2>/dev/null || return 1
-  st="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
-  st="${st##*) }" # state is the field after "(comm)"
-  [[ -n "$st" && "${st:0:1}" != Z && "${st:0:1}" != X ]]
-}
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -187,22 +179,13 @@ cmd_ensure() {
 }
 
 cmd_stop() {
-  local i
   if ! owned_redis; then
     rm -f "$OWNED"
     log "no redis-server started by $PROG is running"
     return 0
   fi
   log "stopping redis-server pid $O_PID (port $O_PORT)"
-  kill -TERM "$O_PID" 2>/dev/null || true
-  for ((i = 0; i < 100; i++)); do
-    alive "$O_PID" || break
-    sleep 0.1
-  done
-  if alive "$O_PID"; then
-    log "still alive after 10s — SIGKILL"
-    kill -KILL "$O_PID" 2>/dev/null || true
-  fi
+  terminate "$O_PID" redis-server 10
   rm -f "$OWNED"
   log "stopped"
 }

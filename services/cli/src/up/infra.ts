@@ -5,11 +5,17 @@ import { promisify } from 'node:util';
 import { ShadowdiffError } from '@shadowdiff/contracts';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 
 const run = promisify(execFile);
 
 /** infra/local in a source checkout (absent in an installed package: then we never start anything). */
 const LOCAL_INFRA = fileURLToPath(new URL('../../../../infra/local/', import.meta.url));
+
+/** A quiet admin client for `up`'s topic and group set-up. */
+function upAdmin(brokers: string[]): Admin {
+  return new Kafka({ brokers, clientId: 'shadowdiff-up', logLevel: logLevel.NOTHING }).admin();
+}
 
 async function kafkaAnswers(brokers: string[]): Promise<boolean> {
   const admin = new Kafka({
@@ -112,11 +118,7 @@ export async function createTopics(
   topics: string[],
   partitions: number,
 ): Promise<void> {
-  const admin = new Kafka({
-    brokers,
-    clientId: 'shadowdiff-up',
-    logLevel: logLevel.NOTHING,
-  }).admin();
+  const admin = upAdmin(brokers);
   await admin.connect();
   try {
     await admin.createTopics({
@@ -138,11 +140,7 @@ export async function waitForGroup(
   members: number,
   timeoutMs = 90_000,
 ): Promise<void> {
-  const admin = new Kafka({
-    brokers,
-    clientId: 'shadowdiff-up',
-    logLevel: logLevel.NOTHING,
-  }).admin();
+  const admin = upAdmin(brokers);
   await admin.connect();
   try {
     const deadline = Date.now() + timeoutMs;
