@@ -5,6 +5,8 @@ export type {
   HalfOffer,
   OfferResult,
   ExpireResult,
+  PairOffer,
+  PairOfferResult,
   PendingStore,
 } from './ports/pending-store.js';
 export type { OrphanScheduler } from './ports/orphan-scheduler.js';

@@ -5,6 +5,8 @@ import type {
   HalfOffer,
   HalfSet,
   OfferResult,
+  PairOffer,
+  PairOfferResult,
   PendingStore,
 } from '@shadowdiff/engine';
 import { systemClock } from './system-clock.js';
@@ -61,6 +63,37 @@ export class MemoryPendingStore implements PendingStore {
     const now = this.#clock.now();
     this.#purge(now);
     return Promise.resolve(offers.map((offer) => this.#offerOne(offer, now)));
+  }
+
+  claimPairs(pairs: readonly PairOffer[]): Promise<PairOfferResult[]> {
+    const now = this.#clock.now();
+    this.#purge(now);
+    return Promise.resolve(pairs.map((pair) => this.#claimOne(pair, now)));
+  }
+
+  #claimOne(pair: PairOffer, now: number): PairOfferResult {
+    let entry = this.#live(pair.traceId, now);
+    if (entry === undefined) {
+      entry = { state: 'pending', decided: null, halves: new Map(), expiresAt: 0 };
+      this.#traces.set(pair.traceId, entry);
+    }
+    if (entry.state === 'pending' || entry.state === 'paired') {
+      // Roles without stored bytes are remembered as seen (null): the caller holds their halves.
+      for (const role of pair.expected) if (!entry.halves.has(role)) entry.halves.set(role, null);
+      if (entry.state === 'pending') {
+        entry.state = 'paired';
+        entry.decided = 'paired';
+        entry.expiresAt = now + this.#decidedTtlMs;
+      }
+      return { kind: 'paired' };
+    }
+    const decided = entry.decided ?? 'paired';
+    return {
+      kind: 'decided',
+      roles: pair.expected.map((role) =>
+        entry.halves.has(role) ? { kind: 'duplicate' } : { kind: 'late', decided },
+      ),
+    };
   }
 
   expire(traceId: string): Promise<ExpireResult> {
@@ -140,11 +173,14 @@ export class MemoryPendingStore implements PendingStore {
         if (seen) return { kind: 'duplicate' };
         entry.halves.set(offer.role, offer.half);
         return this.#completeIfReady(entry, offer, now);
-      case 'paired':
-        // Claimed but not emitted: a redelivered half re-drives the verdict.
-        return seen
-          ? { kind: 'paired', halves: halvesOf(entry) }
-          : { kind: 'late', decided: 'paired' };
+      case 'paired': {
+        // Claimed but not emitted: a redelivered half re-drives the verdict, once every half's
+        // bytes are here (a pair claimed by `claimPairs` stored none: they come back one by one).
+        if (!seen) return { kind: 'late', decided: 'paired' };
+        if (entry.halves.get(offer.role) === null) entry.halves.set(offer.role, offer.half);
+        const complete = offer.expected.every((role) => entry.halves.get(role) != null);
+        return complete ? { kind: 'paired', halves: halvesOf(entry) } : { kind: 'waiting' };
+      }
       case 'orphan':
       case 'emitted':
         if (seen) return { kind: 'duplicate' };

@@ -5,6 +5,8 @@ import type {
   HalfOffer,
   HalfSet,
   OfferResult,
+  PairOffer,
+  PairOfferResult,
   PendingStore,
 } from '@shadowdiff/engine';
 import type { Redis } from 'ioredis';
@@ -103,8 +105,20 @@ export class RedisPendingStore implements PendingStore {
       const traceKeys = part.map((offer) => this.traceKey(offer.traceId));
       return { keys: [this.#indexKey ?? this.traceKey('-'), ...traceKeys], args };
     });
-    const replies = await storeCall('offer', () => this.#run('sdOfferV1', calls));
+    const replies = await storeCall('offer', () => this.#run('sdOfferV2', calls));
     return replies.flat().map((reply) => toOfferResult(reply as RawReply));
+  }
+
+  async claimPairs(pairs: readonly PairOffer[]): Promise<PairOfferResult[]> {
+    if (pairs.length === 0) return [];
+    const calls = chunk(pairs, this.#maxPerCall).map((part) => {
+      const args: ScriptArg[] = [this.#indexKey === null ? '0' : '1', this.#decidedTtl];
+      for (const pair of part) args.push(pair.traceId, pair.expected.join(','));
+      const traceKeys = part.map((pair) => this.traceKey(pair.traceId));
+      return { keys: [this.#indexKey ?? this.traceKey('-'), ...traceKeys], args };
+    });
+    const replies = await storeCall('claimPairs', () => this.#run('sdClaimPairsV1', calls));
+    return replies.flat().map((reply) => toPairOfferResult(reply as RawReply));
   }
 
   /** Coalesces the `expire` calls made in one tick into one script call (per `maxPerCall`). */
@@ -170,6 +184,17 @@ function toOfferResult(reply: RawReply): OfferResult {
     default:
       return { kind: 'late', decided: String(reply[1]) === 'orphan' ? 'orphan' : 'paired' };
   }
+}
+
+function toPairOfferResult(reply: RawReply): PairOfferResult {
+  if (reply[0] === 1) return { kind: 'paired' };
+  const decided = String(reply[reply.length - 1]) === 'orphan' ? 'orphan' : 'paired';
+  return {
+    kind: 'decided',
+    roles: reply
+      .slice(1, -1)
+      .map((code) => (code === 2 ? { kind: 'duplicate' } : { kind: 'late', decided })),
+  };
 }
 
 function toExpireResult(reply: RawReply): ExpireResult {

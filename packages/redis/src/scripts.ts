@@ -2,11 +2,13 @@ import type { ChainableCommander, Redis } from 'ioredis';
 import { LEASE_DUE_LUA, SETTLE_LEASE_LUA } from './lua/deadline-index.js';
 import { EXPIRE_LUA } from './lua/expire.js';
 import { MARK_EMITTED_LUA } from './lua/mark-emitted.js';
+import { CLAIM_PAIRS_LUA } from './lua/claim-pairs.js';
 import { OFFER_LUA } from './lua/offer.js';
 
 /** Versioned names: a changed script gets a new name, so mixed fleets never run a stale body. */
 const SCRIPTS = {
-  sdOfferV1: OFFER_LUA,
+  sdOfferV2: OFFER_LUA,
+  sdClaimPairsV1: CLAIM_PAIRS_LUA,
   sdExpireV1: EXPIRE_LUA,
   sdMarkEmittedV1: MARK_EMITTED_LUA,
   sdLeaseDueV1: LEASE_DUE_LUA,

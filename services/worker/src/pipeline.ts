@@ -126,16 +126,53 @@ export class Pipeline {
       inBatch.set(`${record.traceId}\u0000${record.role}`, record);
     }
 
-    const results = offers.length > 0 ? await o.store.offer(offers) : [];
+    // A trace whose every expected half is in this batch is claimed without shipping its bytes to
+    // the store and back (claimPairs); the rest are offered half by half.
+    const groups = new Map<string, number[]>();
+    offers.forEach((offer, i) => {
+      const group = groups.get(offer.traceId);
+      if (group === undefined) groups.set(offer.traceId, [i]);
+      else group.push(i);
+    });
+    const pairs: number[][] = [];
+    const single: number[] = [];
+    for (const group of groups.values()) {
+      if (this.completeGroup(group, offers)) pairs.push(group);
+      else single.push(...group);
+    }
+    const [results, claims] = await Promise.all([
+      single.length > 0 ? o.store.offer(single.map((i) => offers[i]!)) : [],
+      pairs.length > 0
+        ? o.store.claimPairs(
+            pairs.map((g) => ({ traceId: offers[g[0]!]!.traceId, expected: o.expected })),
+          )
+        : [],
+    ]);
     // Trace id -> deadline; a trace that pairs later in this same batch needs no timeout at all.
     const schedule = new Map<string, number>();
     const judged: Judged[] = [];
     const late: { service: string; route: string }[] = [];
     const pairedInBatch = new Set<string>();
     const now = o.clock.now();
+    const countLate = (record: TapRecord) => {
+      this.counters.late++;
+      const route = templateRoute(record.request.method, record.request.url, o.rules);
+      o.metrics.recordLate(record.service, route, record.role);
+      late.push({ service: record.service, route });
+    };
+    const pair = (record: TapRecord, halves: HalfSet, publishedAt: number) => {
+      this.counters.paired++;
+      const records = this.decodeHalves(record.traceId, halves, inBatch);
+      const verdict = judge(
+        { traceId: record.traceId, service: record.service, records, expected: o.expected },
+        { rules: o.rules, now, noise: o.noise?.filterFor(record.service) },
+      );
+      o.noise?.observe(verdict, records);
+      judged.push({ verdict, halves, lagMs: now - publishedAt });
+    };
     for (let i = 0; i < results.length; i++) {
       const result = results[i]!;
-      const { record, publishedAt } = offered[i]!;
+      const { record, publishedAt } = offered[single[i]!]!;
       switch (result.kind) {
         case 'waiting':
           this.counters.waiting++;
@@ -146,26 +183,15 @@ export class Pipeline {
           this.counters.duplicates++;
           schedule.set(record.traceId, deadlineAt);
           break;
-        case 'late': {
-          this.counters.late++;
-          const route = templateRoute(record.request.method, record.request.url, o.rules);
-          o.metrics.recordLate(record.service, route, record.role);
-          late.push({ service: record.service, route });
+        case 'late':
+          countLate(record);
           break;
-        }
         case 'paired': {
           // A redelivered half re-offered in the same batch pairs again: judge once.
           schedule.delete(record.traceId);
           if (pairedInBatch.has(record.traceId)) break;
           pairedInBatch.add(record.traceId);
-          this.counters.paired++;
-          const records = this.decodeHalves(record.traceId, result.halves, inBatch);
-          const verdict = judge(
-            { traceId: record.traceId, service: record.service, records, expected: o.expected },
-            { rules: o.rules, now, noise: o.noise?.filterFor(record.service) },
-          );
-          o.noise?.observe(verdict, records);
-          judged.push({ verdict, halves: result.halves, lagMs: now - publishedAt });
+          pair(record, result.halves, publishedAt);
           break;
         }
         default: {
@@ -174,6 +200,22 @@ export class Pipeline {
         }
       }
     }
+    claims.forEach((claim, k) => {
+      const group = pairs[k]!;
+      const last = offered[group[group.length - 1]!]!;
+      if (claim.kind === 'paired') {
+        const halves: HalfSet = {};
+        for (const i of group) halves[offers[i]!.role] = offers[i]!.half;
+        pair(last.record, halves, last.publishedAt);
+        return;
+      }
+      claim.roles.forEach((outcome, j) => {
+        const i = group.find((g) => offers[g]!.role === o.expected[j]);
+        if (i === undefined) return;
+        if (outcome.kind === 'duplicate') this.counters.duplicates++;
+        else countLate(offered[i]!.record);
+      });
+    });
     await Promise.all([
       schedule.size > 0
         ? o.scheduler.schedule([...schedule].map(([traceId, dueAt]) => ({ traceId, dueAt })))
@@ -201,6 +243,15 @@ export class Pipeline {
       judged.push({ verdict, halves: result.halves, lagMs: undefined });
     });
     await o.emitter.emit(judged);
+  }
+
+  /** True when a trace's halves in a batch are each expected role exactly once. */
+  private completeGroup(group: readonly number[], offers: readonly HalfOffer[]): boolean {
+    const expected = this.o.expected;
+    if (group.length !== expected.length) return false;
+    const roles = new Set<Role>();
+    for (const i of group) roles.add(offers[i]!.role);
+    return roles.size === expected.length;
   }
 
   /**

@@ -14,6 +14,26 @@ export interface HalfOffer {
   deadlineAt: number;
 }
 
+/** Every expected half of one trace, all in the caller's hands (they arrived in one batch). */
+export interface PairOffer {
+  traceId: string;
+  /** Every role the pair needs; the caller holds one half of each. */
+  expected: readonly Role[];
+}
+
+/**
+ * Outcome of {@link PendingStore.claimPairs}: `paired` when this call claimed the pair (or
+ * re-drives a claim whose verdict is not out yet) — judge it with the halves in hand; `decided`
+ * when the trace was already decided, with what offering each expected role (in `expected` order)
+ * would have returned: `duplicate` or `late`.
+ */
+export type PairOfferResult =
+  | { kind: 'paired' }
+  | {
+      kind: 'decided';
+      roles: ({ kind: 'duplicate' } | { kind: 'late'; decided: 'paired' | 'orphan' })[];
+    };
+
 /**
  * Expected outcomes of offering a half: values, not throws (handled by an exhaustive switch).
  *
@@ -65,6 +85,15 @@ export type ExpireResult =
 export interface PendingStore {
   /** Offers halves in one round trip; results are in input order. */
   offer(offers: readonly HalfOffer[]): Promise<OfferResult[]>;
+  /**
+   * Claims pairs whose every half the caller holds, without storing their bytes (one round trip;
+   * results in input order). A pending trace (some halves offered before) is claimed too. The
+   * claim remembers the roles as seen without bytes; should the claim's verdict never go out (a
+   * crash before it), a later `offer` of one of these roles stores its bytes and gets `waiting`
+   * until every role's bytes are back, then `paired` — so a redelivery that splits the pair across
+   * batches still ends in exactly one verdict.
+   */
+  claimPairs(pairs: readonly PairOffer[]): Promise<PairOfferResult[]>;
   /** Claims a trace whose deadline passed. */
   expire(traceId: string): Promise<ExpireResult>;
   /**

@@ -3,7 +3,9 @@
  *   no key          -> store, TTL = window + margin, index the deadline -> waiting (or paired)
  *   s=w pending     -> role seen: duplicate; else store it, and when every expected role is there
  *                      claim the pair (s=c, TTL = decided TTL, unindex) -> paired
- *   s=c paired      -> role seen: paired again (re-drive: the verdict may not be out); else late
+ *   s=c paired      -> role seen: paired again (re-drive: the verdict may not be out) once every
+ *                      role's bytes are stored (a claimPairs claim stores '' for each: the re-offer
+ *                      stores its bytes and waits for the rest); else late
  *   s=o orphaned, s=P / s=O emitted -> role seen: duplicate; else late (paired / orphan)
  * One HMGET reads the state, the offered role and every expected role's bytes, so a pairing
  * costs HMGET + HSET + PEXPIRE (+ ZREM) and the halves come back without another read.
@@ -75,7 +77,26 @@ for i = 2, #KEYS do
       end
     end
   elseif state == 'c' and seen then
-    out[#out + 1] = pairReply(expected, got, role, seen)
+    -- Claimed, verdict not out: re-drive once every half's bytes are here. A pair claimed by
+    -- claimPairs stored none (its roles read ''): they come back one by one, 'waiting' till then.
+    if seen == '' then
+      redis.call('HSET', key, role, half)
+      seen = half
+    end
+    local complete = true
+    for j = 1, #expected do
+      local v = got[2 + j]
+      if expected[j] == role then v = seen end
+      if not v or v == '' then
+        complete = false
+        break
+      end
+    end
+    if complete then
+      out[#out + 1] = pairReply(expected, got, role, seen)
+    else
+      out[#out + 1] = {0}
+    end
   elseif seen then
     out[#out + 1] = {2}
   elseif state == 'o' or state == 'O' then

@@ -117,6 +117,53 @@ export function pendingStoreContract(
       expect(await store.expire(traceId)).toEqual({ kind: 'gone' });
     });
 
+    it('claims a pair held in hand without its bytes; a split redelivery waits for every half', async () => {
+      const pair = { traceId, expected: PAIR };
+      expect(await store.claimPairs([pair])).toEqual([{ kind: 'paired' }]);
+      // Nothing pending: no orphan ever, and the claim is re-driven while its verdict is not out.
+      expect(await store.expire(traceId)).toEqual({ kind: 'gone' });
+      expect(await store.claimPairs([pair])).toEqual([{ kind: 'paired' }]);
+      // Crash before emitting, and the redelivery splits the pair across batches: the first half
+      // stores its bytes and waits, the second completes the re-drive with both.
+      expect(kinds(await store.offer([half('shadow', 'shadow again')]))).toEqual(['waiting']);
+      const [again] = await store.offer([half('primary', 'primary again')]);
+      expect(again?.kind === 'paired' && decoded(again.halves)).toEqual({
+        primary: 'primary again',
+        shadow: 'shadow again',
+      });
+      expect(await store.markEmitted([traceId])).toEqual([true]);
+      expect(kinds(await store.offer([half('primary')]))).toEqual(['duplicate']);
+      expect(await store.claimPairs([pair])).toEqual([
+        { kind: 'decided', roles: [{ kind: 'duplicate' }, { kind: 'duplicate' }] },
+      ]);
+    });
+
+    it('claims a pending pair whose other half arrived earlier, and answers decided traces per role', async () => {
+      expect(kinds(await store.offer([half('primary')]))).toEqual(['waiting']);
+      expect(await store.claimPairs([{ traceId, expected: PAIR }])).toEqual([{ kind: 'paired' }]);
+      expect(await store.expire(traceId)).toEqual({ kind: 'gone' });
+      expect(await store.markEmitted([traceId])).toEqual([true]);
+
+      const orphaned = uniqueName('trace');
+      await store.offer([{ ...half('primary'), traceId: orphaned }]);
+      expect((await store.expire(orphaned)).kind).toBe('orphan');
+      expect(await store.claimPairs([{ traceId: orphaned, expected: PAIR }])).toEqual([
+        { kind: 'decided', roles: [{ kind: 'duplicate' }, { kind: 'late', decided: 'orphan' }] },
+      ]);
+    });
+
+    it('lets one verdict through when two clients claim the same pair at once', async () => {
+      const other = harness.connect();
+      const [a, b] = await Promise.all([
+        store.claimPairs([{ traceId, expected: PAIR }]),
+        other.claimPairs([{ traceId, expected: PAIR }]),
+      ]);
+      // Both see paired (a claim re-drives until emitted); emission lets exactly one through.
+      expect([a[0]?.kind, b[0]?.kind]).toEqual(['paired', 'paired']);
+      const marks = await Promise.all([store.markEmitted([traceId]), other.markEmitted([traceId])]);
+      expect(marks.flat().filter(Boolean)).toHaveLength(1);
+    });
+
     it('expires a pending trace with the halves present, and counts the missing role as late', async () => {
       await store.offer([half('primary')]);
       const expired = await store.expire(traceId);
