@@ -37,9 +37,8 @@ import {
 } from '@shadowdiff/memory';
 import { createKafkaPublisher } from '@shadowdiff/kafka';
 import { startTap } from '@shadowdiff/tap';
-import { createTopic, testKafka } from '@shadowdiff/testkit/fixtures';
+import { createTopic, dropKeysAt, testKafka } from '@shadowdiff/testkit/fixtures';
 import { createFleetAdapters, startWorker } from '@shadowdiff/worker';
-import { Redis } from 'ioredis';
 import { ROUTES, startService } from './scenario.js';
 import type { RouteCase } from './scenario.js';
 
@@ -214,21 +213,6 @@ function sumMetric(
   return n;
 }
 
-/** Deletes a fleet run's Redis keys (never FLUSHALL: the Redis is shared). */
-async function dropKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
-
 async function main(): Promise<void> {
   const started = Date.now();
   const primary = await startService('primary');
@@ -291,7 +275,7 @@ async function main(): Promise<void> {
       await publisher.close();
       await consumer.disconnect();
       await adapters.close();
-      await dropKeys(config.redis.url, config.redis.keyPrefix);
+      await dropKeysAt(config.redis.url, config.redis.keyPrefix);
     };
   } else {
     const bus = new MemoryBus();

@@ -23,6 +23,7 @@ import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deleteKeysByPrefix } from '@shadowdiff/testkit/fixtures';
 import { Redis } from 'ioredis';
 import {
   collectVerdicts,
@@ -188,14 +189,7 @@ async function baseline(data: Pair[], lagData: Pair[]) {
 async function cleanup(): Promise<void> {
   await admin.deleteTopics({ topics: createdTopics }).catch(() => {});
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  for (const prefix of prefixes) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  }
+  for (const prefix of prefixes) await deleteKeysByPrefix(redis, prefix);
   redis.disconnect();
 }
 

@@ -4,3 +4,4 @@ export { createTopic, readAll, readToEnd, testKafka } from './kafka.js';
 export type { ReadMessage } from './kafka.js';
 export { encodedJsonTapRecord, jsonTapRecord } from './tap-records.js';
 export type { TapRecordFixtureOptions } from './tap-records.js';
+export { deleteKeysByPrefix, dropKeysAt } from './redis-keys.js';

@@ -2,7 +2,8 @@ export { kafkaBrokers, redisUrl, kafkaSource } from './endpoints.js';
 export { uniqueName } from './names.js';
 export { createTopic, readAll } from './kafka.js';
 export type { ReadMessage } from './kafka.js';
-export { scopedRedis } from './redis.js';
+export { dropKeys, scopedRedis } from './redis.js';
+export { deleteKeysByPrefix, dropKeysAt } from './redis-keys.js';
 export type { ScopedRedis } from './redis.js';
 export { pendingStoreContract } from './contracts/pending-store-contract.js';
 export type {

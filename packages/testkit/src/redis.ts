@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { redisUrl } from './endpoints.js';
 import { uniqueName } from './names.js';
+import { deleteKeysByPrefix, dropKeysAt } from './redis-keys.js';
 
 export interface ScopedRedis {
   /** Client on the shared test Redis. Never FLUSHALL: other tests and runs share the server. */
@@ -18,13 +19,13 @@ export async function scopedRedis(label = 'test'): Promise<ScopedRedis> {
     client,
     prefix,
     async cleanup() {
-      let cursor = '0';
-      do {
-        const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-        cursor = next;
-        if (keys.length > 0) await client.del(...keys);
-      } while (cursor !== '0');
+      await deleteKeysByPrefix(client, prefix);
       client.disconnect();
     },
   };
+}
+
+/** Deletes every key under a test's prefix on the test Redis (never FLUSHALL: it is shared). */
+export function dropKeys(prefix: string, url = redisUrl()): Promise<void> {
+  return dropKeysAt(url, prefix);
 }

@@ -20,7 +20,7 @@ import {
   testKafka,
   uniqueName,
 } from '@shadowdiff/testkit';
-import { Redis } from 'ioredis';
+export { dropKeys } from '@shadowdiff/testkit';
 import type { Consumer, Producer } from 'kafkajs';
 import { createFleetAdapters } from './fleet-adapters.js';
 import { startWorker } from './start-worker.js';
@@ -213,20 +213,5 @@ export async function groupMembers(
     }
   } finally {
     await admin.disconnect();
-  }
-}
-
-/** Deletes every key under a test's prefix (never FLUSHDB: the Redis is shared). */
-export async function dropKeys(prefix: string, url = redisUrl()): Promise<void> {
-  const client = new Redis(url, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, found] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (found.length > 0) await client.unlink(...found);
-    } while (cursor !== '0');
-  } finally {
-    client.disconnect();
   }
 }

@@ -10,7 +10,7 @@ import {
   redisUrl,
   testKafka,
 } from '@shadowdiff/testkit';
-import { Redis } from 'ioredis';
+export { dropKeys } from '@shadowdiff/testkit';
 import type { Kafka } from 'kafkajs';
 
 export interface E2eNames {
@@ -162,19 +162,4 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-/** Deletes every key under a test's prefix (never FLUSHDB: the Redis is shared). */
-export async function dropKeys(prefix: string): Promise<void> {
-  const client = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, found] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (found.length > 0) await client.unlink(...found);
-    } while (cursor !== '0');
-  } finally {
-    client.disconnect();
-  }
 }
