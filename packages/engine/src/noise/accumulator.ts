@@ -85,11 +85,8 @@ export class NoiseAccumulator {
   private readonly maxRoutes: number;
   private readonly maxEntries: number;
   private routes = new Map<string, RouteWindow>();
-  /** The last COUNTER_LAG numeric primary values per route x path, across windows. */
-  /** Per entry, the last COUNTER_LAG (time, primary value) pairs, flat. */
+  /** Per route x path, the last COUNTER_LAG (capture time, primary value) pairs, flat, across windows. */
   private readonly recent = new Map<string, number[]>();
-  /** Observations so far: the stand-in time when a pair carries no capture time. */
-  private observed = 0;
   /** Observations dropped by the caps since the last drain. */
   dropped = 0;
 
@@ -192,19 +189,17 @@ export class NoiseAccumulator {
     // not the previous one, and in capture order: a step "rises" when the value moved the same way
     // as the capture time. Pairs complete out of request order (concurrent requests, a fleet
     // reading partitions in batches), which would make a counter look random pair to pair.
-    // Without capture times the observation order stands in.
+    // Equal capture times (same millisecond, or none given) keep the observation order.
     const key = `${route}${SEP}${d.kind}${SEP}${path}`;
     let ring = this.recent.get(key);
     if (ring === undefined) {
       if (this.recent.size >= this.maxRoutes * this.maxEntries) this.recent.clear();
       this.recent.set(key, (ring = []));
     }
-    const t = capturedAt ?? this.observed;
-    this.observed++;
+    const t = capturedAt ?? 0;
     if (ring.length === 2 * COUNTER_LAG) {
       const oldT = ring.shift() as number;
       const oldN = ring.shift() as number;
-      // Equal capture times (same millisecond) keep the observation order.
       d.steps++;
       if (n !== oldN && n > oldN === t >= oldT) d.rises++;
     }
