@@ -90,35 +90,39 @@ export class RedisPendingStore implements PendingStore {
   async offer(offers: readonly HalfOffer[]): Promise<OfferResult[]> {
     if (offers.length === 0) return [];
     const now = this.#clock.now();
-    const calls = chunk(offers, this.#maxPerCall).map((part) => {
-      const args: ScriptArg[] = [this.#indexKey === null ? '0' : '1', this.#decidedTtl];
-      for (const offer of part) {
-        args.push(
-          offer.traceId,
-          offer.role,
-          asBuffer(offer.half),
-          offer.expected.join(','),
-          Math.round(offer.deadlineAt),
-          Math.ceil(Math.max(offer.deadlineAt - now, 0) + this.#marginMs),
-        );
-      }
-      const traceKeys = part.map((offer) => this.traceKey(offer.traceId));
-      return { keys: [this.#indexKey ?? this.traceKey('-'), ...traceKeys], args };
-    });
+    const calls = this.#indexedCalls(offers, (offer) => [
+      offer.traceId,
+      offer.role,
+      asBuffer(offer.half),
+      offer.expected.join(','),
+      Math.round(offer.deadlineAt),
+      Math.ceil(Math.max(offer.deadlineAt - now, 0) + this.#marginMs),
+    ]);
     const replies = await storeCall('offer', () => this.#run('sdOfferV2', calls));
     return replies.flat().map((reply) => toOfferResult(reply as RawReply));
   }
 
   async claimPairs(pairs: readonly PairOffer[]): Promise<PairOfferResult[]> {
     if (pairs.length === 0) return [];
-    const calls = chunk(pairs, this.#maxPerCall).map((part) => {
-      const args: ScriptArg[] = [this.#indexKey === null ? '0' : '1', this.#decidedTtl];
-      for (const pair of part) args.push(pair.traceId, pair.expected.join(','));
-      const traceKeys = part.map((pair) => this.traceKey(pair.traceId));
-      return { keys: [this.#indexKey ?? this.traceKey('-'), ...traceKeys], args };
-    });
+    const calls = this.#indexedCalls(pairs, (pair) => [pair.traceId, pair.expected.join(',')]);
     const replies = await storeCall('claimPairs', () => this.#run('sdClaimPairsV1', calls));
     return replies.flat().map((reply) => toPairOfferResult(reply as RawReply));
+  }
+
+  /**
+   * Script calls of at most `maxPerCall` traces in the layout the offer and claim scripts share:
+   * KEYS = deadline index, then the trace hashes; ARGV = index flag, decided TTL, then each item's args.
+   */
+  #indexedCalls<T extends { traceId: string }>(
+    items: readonly T[],
+    argsOf: (item: T) => ScriptArg[],
+  ): { keys: string[]; args: ScriptArg[] }[] {
+    return chunk(items, this.#maxPerCall).map((part) => {
+      const args: ScriptArg[] = [this.#indexKey === null ? '0' : '1', this.#decidedTtl];
+      for (const item of part) args.push(...argsOf(item));
+      const traceKeys = part.map((item) => this.traceKey(item.traceId));
+      return { keys: [this.#indexKey ?? this.traceKey('-'), ...traceKeys], args };
+    });
   }
 
   /** Coalesces the `expire` calls made in one tick into one script call (per `maxPerCall`). */
