@@ -20,7 +20,7 @@ export function jsonTapRecord(
   role: Role,
   body: unknown,
   options: TapRecordFixtureOptions = {},
-): TapRecord {
+): TapRecord & Required<Pick<TapRecord, 'response'>> {
   const bytes = body instanceof Uint8Array ? body : Buffer.from(JSON.stringify(body));
   return {
     v: 1,

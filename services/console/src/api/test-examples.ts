@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { encodeTapRecord } from '@shadowdiff/contracts';
 import type { Role, TapRecord, Verdict } from '@shadowdiff/contracts';
 import type { ExamplePair } from '@shadowdiff/engine';
+import { jsonTapRecord } from '@shadowdiff/testkit';
 
 /** An encoded half with a JSON body (gzipped when asked), for console tests. */
 export function half(
@@ -18,30 +19,22 @@ export function half(
 ): Uint8Array {
   const raw = Buffer.from(JSON.stringify(body));
   const bytes = options.gzip ? gzipSync(raw) : raw;
-  const record: TapRecord = {
-    v: 1,
-    traceId,
-    role,
+  const base = jsonTapRecord(traceId, role, bytes, {
     service: 'shop',
-    tapId: `tap-${role}`,
+    url: '/orders/7',
     capturedAt: 1_700_000_000_000,
     durationMs: role === 'primary' ? 12 : 15,
-    request: {
-      method: 'GET',
-      url: '/orders/7',
-      headers: { accept: 'application/json' },
-      body: new Uint8Array(),
-      bodySize: 0,
-      bodyTruncated: false,
-    },
+    ...(options.status !== undefined ? { status: options.status } : {}),
+  });
+  const record: TapRecord = {
+    ...base,
     response: {
-      status: options.status ?? 200,
+      ...base.response,
       headers: {
-        'content-type': 'application/json',
+        ...base.response.headers,
         ...(options.gzip ? { 'content-encoding': 'gzip' } : {}),
         ...(options.headers ?? {}),
       },
-      body: bytes,
       bodySize: options.truncated ? bytes.length * 2 : bytes.length,
       bodyTruncated: options.truncated ?? false,
       ...(options.gzip ? { contentEncoding: 'gzip' } : {}),
