@@ -13,7 +13,7 @@ export const demoCommand: Command = {
     const requests = positiveInt(values, 'requests', 2_000);
     const concurrency = positiveInt(values, 'concurrency', 16);
     io.stderr.write(
-      `shadowdiff demo: sample primary + shadow (seeded drift and noise), mirror tap, worker on in-memory adapters; ${requests} requests\n`,
+      `shadowdiff demo: sample primary + shadow (seeded drift and noise), mirror tap, worker on in-memory adapters, console; ${requests} requests\n`,
     );
     const demo = await runDemo({
       config,
@@ -27,6 +27,7 @@ export const demoCommand: Command = {
       const prom = config.telemetry.prometheus;
       await reportRun(demo, values, io, {
         metrics: prom.enabled ? [`http://${prom.host}:${prom.port}/metrics`] : [],
+        consoleUrl: demo.consoleUrl,
       });
     } finally {
       await demo.close();

@@ -45,6 +45,7 @@ export const upCommand: Command = {
     try {
       await reportRun(up, values, io, {
         metrics: up.workerMetrics,
+        consoleUrl: up.consoleUrl,
         facts: { runId: up.runId, brokers: up.brokers, workers },
       });
     } finally {

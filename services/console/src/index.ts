@@ -33,4 +33,6 @@ export { renderHtml } from './report/render-html.js';
 export { reportCommand, renderReport, REPORT_FORMATS } from './report/report-command.js';
 export type { ReportFormat } from './report/report-command.js';
 export { consoleCommand } from './cli/console-command.js';
+export { createFleetStores } from './cli/fleet-stores.js';
+export type { FleetStores } from './cli/fleet-stores.js';
 export { parseDuration, parseRate, parseRatio, parseCount, parseTime } from './cli/parse-flags.js';

@@ -19,7 +19,7 @@ export async function reportRun(
   run: ScenarioRun & { service: string },
   values: OptionValues,
   io: CommandIo,
-  extra: { metrics: string[]; facts?: Record<string, unknown> },
+  extra: { metrics: string[]; consoleUrl?: string; facts?: Record<string, unknown> },
 ): Promise<void> {
   if (values.json === true) {
     const out = {
@@ -27,6 +27,7 @@ export async function reportRun(
       traffic: run.traffic,
       verdicts: run.verdicts,
       routes: run.drift,
+      ...(extra.consoleUrl !== undefined ? { console: extra.consoleUrl } : {}),
       ...extra.facts,
     };
     io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
@@ -41,11 +42,13 @@ export async function reportRun(
     io.stdout.write(
       `Seeded drift: ${SEEDED_DRIFT.map((d) => `${d.route} ${d.kind}:${d.path}`).join('; ')}.\n`,
     );
+    if (extra.consoleUrl !== undefined) io.stdout.write(`Console: ${extra.consoleUrl}\n`);
     for (const url of extra.metrics) io.stdout.write(`Metrics (env="shadow"): ${url}\n`);
   }
   const stayUp = values.exit !== true && (io.stdout as { isTTY?: boolean }).isTTY === true;
   if (stayUp) {
-    io.stderr.write(`Tap still listening at ${run.tapUrl} — Ctrl-C to stop.\n`);
+    const also = extra.consoleUrl !== undefined ? `, console at ${extra.consoleUrl}` : '';
+    io.stderr.write(`Tap still listening at ${run.tapUrl}${also} — Ctrl-C to stop.\n`);
     await new Promise<void>((resolve) => {
       if (io.stopSignal.aborted) return resolve();
       io.stopSignal.addEventListener('abort', () => resolve(), { once: true });

@@ -11,7 +11,10 @@ describe('the embedded demo pipeline', () => {
     const log = new PassThrough();
     log.resume();
     const demo = await runDemo({
-      config: validateConfig({ telemetry: { prometheus: { enabled: false } } }),
+      config: validateConfig({
+        telemetry: { prometheus: { enabled: false } },
+        console: { listen: '127.0.0.1:0' },
+      }),
       meter: new MeterProvider().getMeter('demo-test'),
       requests,
       concurrency: 8,
@@ -42,6 +45,14 @@ describe('the embedded demo pipeline', () => {
       expect(new Set(reported)).toEqual(
         new Set(SEEDED_DRIFT.map((d) => `${d.route} ${d.kind}:${d.path}`)),
       );
+      // The console serves the same run: every seeded route is in its overview.
+      const overview = (await (
+        await fetch(`${demo.consoleUrl}/api/overview?range=15m`)
+      ).json()) as {
+        rows: { route: string; compared: number }[];
+      };
+      const compared = new Map(overview.rows.map((r) => [r.route, r.compared]));
+      for (const [route, want] of truth) expect(compared.get(route), route).toBe(want.pairs);
     } finally {
       await demo.close();
     }

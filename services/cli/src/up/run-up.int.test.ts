@@ -17,6 +17,7 @@ describe('shadowdiff up (fleet mode)', () => {
         kafka: { brokers: kafkaBrokers() },
         redis: { url: redisUrl(), keyPrefix: 'sdtest:up:' },
         telemetry: { prometheus: { enabled: false } },
+        console: { listen: '127.0.0.1:0' },
       }),
       meter: new MeterProvider().getMeter('up-test'),
       workers: 2,
@@ -32,12 +33,18 @@ describe('shadowdiff up (fleet mode)', () => {
       expect(logged).toMatch(/\[worker 0\] consuming /);
       expect(logged).toMatch(/\[worker 1\] consuming /);
       const byRoute = new Map(up.drift.map((r) => [r.route, r]));
+      // The console reads the same run from Redis: every seeded route is in its overview.
+      const overview = (await (await fetch(`${up.consoleUrl}/api/overview?range=15m`)).json()) as {
+        rows: { route: string; compared: number }[];
+      };
+      const compared = new Map(overview.rows.map((r) => [r.route, r.compared]));
       for (const [route, want] of seededTruth(requests)) {
         expect({
           route,
           pairs: byRoute.get(route)?.pairs,
           diffs: byRoute.get(route)?.diffs,
         }).toEqual({ route, ...want });
+        expect(compared.get(route), route).toBe(want.pairs);
       }
       const reported = up.drift.flatMap((r) =>
         r.topFields.map((f) => `${r.route} ${f.kind}:${f.path}`),

@@ -3,9 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Meter } from '@opentelemetry/api';
 import type { ShadowdiffConfig } from '@shadowdiff/contracts';
+import { createFleetStores, startConsole } from '@shadowdiff/console';
 import { createKafkaPublisher } from '@shadowdiff/kafka';
-import { RedisSampleStore } from '@shadowdiff/redis';
-import { Redis } from 'ioredis';
 import { demoConfig, runScenario } from '../demo/scenario.js';
 import type { ScenarioRun } from '../demo/scenario.js';
 import { createTopics, resolveInfra, waitForGroup } from './infra.js';
@@ -30,6 +29,8 @@ export interface UpRun extends ScenarioRun {
   brokers: string[];
   redisUrl: string;
   workerMetrics: string[];
+  /** The console over this run's keys in Redis (`console.listen`). */
+  consoleUrl: string;
 }
 
 /**
@@ -88,9 +89,17 @@ export async function runUp(options: UpOptions): Promise<UpRun> {
       clientId: 'shadowdiff-up-tap',
     });
     closers.push(() => publisher.close());
-    const client = new Redis(config.redis.url, { maxRetriesPerRequest: 2 });
-    closers.push(() => client.quit());
-    const samples = new RedisSampleStore({ client, keyPrefix });
+    // The console's stores: the workers' keys in Redis (statistics, examples, learned noise).
+    const stores = createFleetStores(config, say);
+    closers.push(() => stores.close());
+    const samples = stores.samples;
+    const consoleHandle = await startConsole({
+      config,
+      samples,
+      ...(stores.noise ? { noise: stores.noise } : {}),
+      log: say,
+    });
+    closers.push(() => consoleHandle.close());
 
     // Stats are kept per minute: ask only for the minutes this run can have written.
     const since = Date.now() - 60_000;
@@ -131,6 +140,7 @@ export async function runUp(options: UpOptions): Promise<UpRun> {
       redisUrl: infra.redisUrl,
       workerMetrics:
         base > 0 ? fleet.workers.map((w) => `http://127.0.0.1:${base + w.index}/metrics`) : [],
+      consoleUrl: consoleHandle.url,
       close,
     };
   } catch (error) {
