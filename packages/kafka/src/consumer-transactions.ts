@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RecordPublisher } from '@shadowdiff/engine';
 import type { Kafka, Producer, Transaction } from 'kafkajs';
 import { toTopicMessages } from './topic-messages.js';
+import { javaCompatiblePartitioner } from './partitioner.js';
 
 /** The transaction a partition batch runs in, and what must wait for its commit. */
 export interface BatchScope {
@@ -37,6 +38,7 @@ export class TransactionalProducers {
         transactionalId: `${this.idPrefix}-${key}`,
         idempotent: true,
         maxInFlightRequests: 1,
+        createPartitioner: javaCompatiblePartitioner,
         transactionTimeout: this.transactionTimeoutMs,
         // The coordinator answers CONCURRENT_TRANSACTIONS until the previous commit's markers are
         // written (a few ms); kafkajs's default 300 ms first retry would cap a partition at ~3 batches/s.
