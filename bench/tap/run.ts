@@ -6,7 +6,9 @@
  * ratios to figures measured in the same run, then checks the issue's targets. Not a timed test.
  *
  * Run: `npm run bench:tap`. Env: BENCH_DURATION_MS (1500), BENCH_WARMUP_MS (400), BENCH_ROUNDS (2),
- * BENCH_CONNECTIONS (32), KAFKA_BROKERS (127.0.0.1:19092), NGINX (path), BENCH_NO_INSTALL=1.
+ * BENCH_CONNECTIONS (32), KAFKA_BROKERS (127.0.0.1:19092), NGINX (path), BENCH_NO_INSTALL=1,
+ * BENCH_RATE (the fixed load; default half the tap's maximum), BENCH_ONLY (a regular expression:
+ * run only the scenarios it matches, plus direct; targets whose scenarios did not run are left out).
  */
 import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
@@ -133,8 +135,12 @@ interface Scenario {
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 
+const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
+const selected = (s: Scenario): boolean => !ONLY || s.name === 'direct' || ONLY.test(s.name);
+
 /** Runs every scenario once per round, in order; returns each round's rows by name. */
-async function runRounds(scenarios: Scenario[], rate?: number): Promise<Map<string, Row>[]> {
+async function runRounds(all: Scenario[], rate?: number): Promise<Map<string, Row>[]> {
+  const scenarios = all.filter(selected);
   const out: Map<string, Row>[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const rows = new Map<string, Row>();
@@ -154,8 +160,8 @@ function medianOf(values: number[]): number {
 }
 
 /** Per scenario, the median of each figure over the rounds. */
-function medianRows(scenarios: Scenario[], rounds: Map<string, Row>[]): Row[] {
-  return scenarios.map((s) => {
+function medianRows(all: Scenario[], rounds: Map<string, Row>[]): Row[] {
+  return all.filter(selected).map((s) => {
     const rows = rounds.map((r) => r.get(s.name) as Row);
     const m = (pick: (r: Row) => number): number => medianOf(rows.map(pick));
     return {
@@ -328,11 +334,12 @@ async function main(): Promise<void> {
   );
 
   // Phase B: fixed offered load at half the tap's maximum.
-  const tapMax = Math.min(
-    find(rows, 'tap sidecar')?.result.rps ?? 0,
-    find(rows, 'tap mirror, shadow healthy')?.result.rps ?? 0,
-  );
-  const rate = Math.max(100, Math.round(tapMax / 2));
+  const tapMaxima = ['tap sidecar', 'tap mirror, shadow healthy']
+    .map((name) => find(rows, name)?.result.rps)
+    .filter((rps): rps is number => rps !== undefined);
+  const rate = process.env.BENCH_RATE
+    ? Number(process.env.BENCH_RATE)
+    : Math.max(100, Math.round((tapMaxima.length > 0 ? Math.min(...tapMaxima) : 1_000) / 2));
   log(`fixed load: ${rate} req/s (half the tap's maximum)`);
   const fixedScenarios: Scenario[] = [
     scenario('direct', local(primary.first), [up]),
@@ -359,44 +366,56 @@ async function main(): Promise<void> {
   // Per round, then the median: both sides of each ratio saw the same machine conditions.
   const perRound = (list: Map<string, Row>[], a: string, b: string): number =>
     medianOf(list.map((r) => (r.get(a) as Row).cpuPerRequest / (r.get(b) as Row).cpuPerRequest));
-  const cpuMax = perRound(rounds, 'tap sidecar', 'node:http pipe proxy');
-  const cpuFixed = perRound(fixedRounds, 'tap sidecar', 'node:http pipe proxy');
-  lines.push(
-    `  CPU/req, tap sidecar vs bare pipe proxy: ${cpuMax.toFixed(2)}x at max load, ${cpuFixed.toFixed(2)}x at ${rate} req/s (target <= 1.15x) — ${check(Math.max(cpuMax, cpuFixed) <= 1.15)}`,
-  );
-  lines.push(
-    `  CPU/req, tap sidecar without publishing vs bare pipe proxy: ${perRound(rounds, 'tap sidecar, no publish', 'node:http pipe proxy').toFixed(2)}x at max load, ${perRound(fixedRounds, 'tap sidecar, no publish', 'node:http pipe proxy').toFixed(2)}x at ${rate} req/s`,
-  );
-  lines.push(
-    `  CPU/req, tap sidecar recording nothing (0%) vs bare pipe proxy: ${perRound(rounds, 'tap sidecar, 0% recorded', 'node:http pipe proxy').toFixed(2)}x at max load, ${perRound(fixedRounds, 'tap sidecar, 0% recorded', 'node:http pipe proxy').toFixed(2)}x at ${rate} req/s`,
-  );
-  lines.push(
-    `  CPU/req, bare pipe proxy vs direct upstream: ${ratio(at(rows, 'node:http pipe proxy').cpuPerRequest, direct.cpuPerRequest)} at max load`,
-  );
-  if (nginxPorts) {
-    for (const [list, label] of [
-      [rounds, 'max load'],
-      [fixedRounds, `${rate} req/s`],
-    ] as const) {
-      lines.push(
-        `  CPU/req vs nginx (${label}): tap sidecar / nginx proxy ${perRound(list, 'tap sidecar', 'nginx proxy').toFixed(2)}x; tap mirror / nginx mirror ${perRound(list, 'tap mirror, shadow healthy', 'nginx mirror, shadow healthy').toFixed(2)}x`,
-      );
-    }
-  }
-  for (const name of ['tap sidecar', 'tap mirror, shadow healthy']) {
-    const extra = at(fixed, name).result.p99 - fixedDirect.result.p99;
-    lines.push(
-      `  p99 at ${rate} req/s, ${name}: direct ${fixedDirect.result.p99.toFixed(2)} ms + ${extra.toFixed(2)} ms (target <= +1 ms) — ${check(extra <= 1)}`,
+  // A target line only when every scenario it reads ran (BENCH_ONLY may leave some out).
+  const ran = new Set(fixed.map((r) => r.name));
+  const when = (names: string[], text: () => string): void => {
+    if (names.every((n) => ran.has(n))) lines.push(text());
+  };
+  const PIPE = 'node:http pipe proxy';
+  when(['tap sidecar', PIPE], () => {
+    const cpuMax = perRound(rounds, 'tap sidecar', PIPE);
+    const cpuFixed = perRound(fixedRounds, 'tap sidecar', PIPE);
+    return `  CPU/req, tap sidecar vs bare pipe proxy: ${cpuMax.toFixed(2)}x at max load, ${cpuFixed.toFixed(2)}x at ${rate} req/s (target <= 1.15x) — ${check(Math.max(cpuMax, cpuFixed) <= 1.15)}`;
+  });
+  for (const [name, label] of [
+    ['tap sidecar, no publish', 'tap sidecar without publishing'],
+    ['tap sidecar, 0% recorded', 'tap sidecar recording nothing (0%)'],
+  ] as const) {
+    when(
+      [name, PIPE],
+      () =>
+        `  CPU/req, ${label} vs bare pipe proxy: ${perRound(rounds, name, PIPE).toFixed(2)}x at max load, ${perRound(fixedRounds, name, PIPE).toFixed(2)}x at ${rate} req/s`,
     );
   }
+  when(
+    [PIPE],
+    () =>
+      `  CPU/req, bare pipe proxy vs direct upstream: ${ratio(at(rows, PIPE).cpuPerRequest, direct.cpuPerRequest)} at max load`,
+  );
+  for (const [list, label] of [
+    [rounds, 'max load'],
+    [fixedRounds, `${rate} req/s`],
+  ] as const) {
+    when(
+      ['tap sidecar', 'nginx proxy', 'tap mirror, shadow healthy', 'nginx mirror, shadow healthy'],
+      () =>
+        `  CPU/req vs nginx (${label}): tap sidecar / nginx proxy ${perRound(list, 'tap sidecar', 'nginx proxy').toFixed(2)}x; tap mirror / nginx mirror ${perRound(list, 'tap mirror, shadow healthy', 'nginx mirror, shadow healthy').toFixed(2)}x`,
+    );
+  }
+  for (const name of [PIPE, 'tap sidecar', 'tap mirror, shadow healthy']) {
+    when([name], () => {
+      const extra = at(fixed, name).result.p99 - fixedDirect.result.p99;
+      return `  p99 at ${rate} req/s, ${name}: direct ${fixedDirect.result.p99.toFixed(2)} ms + ${extra.toFixed(2)} ms${name === PIPE ? ' (the Node hop alone, for reference)' : ` (target <= +1 ms) — ${check(extra <= 1)}`}`;
+    });
+  }
   for (const who of ['tap', 'nginx']) {
-    const healthy = find(fixed, `${who} mirror, shadow healthy`);
-    if (!healthy) continue;
     for (const name of ['slow', 'down']) {
-      const q = at(fixed, `${who} mirror, shadow ${name}`).result.p99 / healthy.result.p99;
-      lines.push(
-        `  primary p99 with shadow ${name} vs healthy, ${who}: ${q.toFixed(2)}x (target <= 1.10x)${who === 'tap' ? ` — ${check(q <= 1.1)}` : ''}`,
-      );
+      const healthy = `${who} mirror, shadow healthy`;
+      const other = `${who} mirror, shadow ${name}`;
+      when([healthy, other], () => {
+        const q = at(fixed, other).result.p99 / at(fixed, healthy).result.p99;
+        return `  primary p99 with shadow ${name} vs healthy, ${who}: ${q.toFixed(2)}x (target <= 1.10x)${who === 'tap' ? ` — ${check(q <= 1.1)}` : ''}`;
+      });
     }
   }
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -14,9 +14,10 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { validateConfig } from '@shadowdiff/contracts';
 import type { RecordPublisher } from '@shadowdiff/engine';
-import { createKafkaPublisher } from '@shadowdiff/kafka';
+import { createThreadedKafkaPublisher } from '@shadowdiff/kafka';
 import { startTap } from '@shadowdiff/tap';
 import { Kafka, logLevel } from 'kafkajs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface TapProcessSpec {
   mode: 'sidecar' | 'mirror';
@@ -54,7 +55,7 @@ if (admin) {
 }
 const publisher: RecordPublisher =
   spec.publisher === 'kafka'
-    ? createKafkaPublisher({ brokers: spec.brokers, clientId: 'bench-tap', log })
+    ? createThreadedKafkaPublisher({ brokers: spec.brokers, clientId: 'bench-tap', log })
     : { publish: () => Promise.resolve(), close: () => Promise.resolve() };
 if ('ready' in publisher) await (publisher as { ready(): Promise<void> }).ready();
 
@@ -86,9 +87,19 @@ const tap = await startTap({
   log,
 });
 process.stdout.write(`${tap.url}\n`);
+// How long requests waited for the tap's own thread: kept apart from time spent queued for a core.
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
 
 process.once('SIGTERM', () => {
   void (async () => {
+    loopDelay.disable();
+    if (process.env.BENCH_LOOP_DELAY === '1') {
+      const ms = (ns: number): string => (ns / 1e6).toFixed(1);
+      log(
+        `event loop delay p50 ${ms(loopDelay.percentile(50))} ms, p99 ${ms(loopDelay.percentile(99))} ms, max ${ms(loopDelay.max)} ms`,
+      );
+    }
     await tap.close();
     await publisher.close();
     if (admin) {

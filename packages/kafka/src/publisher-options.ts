@@ -32,6 +32,8 @@ export interface KafkaPublisherOptions {
   reconnectMaxMs?: number;
   /** Warnings and errors (connection lost, reconnecting). Default: discarded. */
   log?: (line: string) => void;
+  /** Called whenever `state` or `lastError` changes (the threaded publisher relays them). */
+  onStateChange?: (state: KafkaPublisherState, lastError: string | undefined) => void;
 }
 
 /** Where the publisher stands; `connecting` also covers "broker down, retrying in the background". */

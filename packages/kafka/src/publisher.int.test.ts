@@ -2,7 +2,9 @@ import { createServer } from 'node:net';
 import { ShadowdiffError } from '@shadowdiff/contracts';
 import { createTopic, kafkaBrokers, readAll, uniqueName } from '@shadowdiff/testkit';
 import { describe, expect, it } from 'vitest';
+import { murmur2 } from './partitioner.js';
 import { createKafkaPublisher } from './publisher.js';
+import { createThreadedKafkaPublisher } from './threaded-publisher.js';
 
 /** A loopback port nothing listens on: to the client, the same as a broker that is down. */
 async function deadPort(): Promise<number> {
@@ -13,7 +15,11 @@ async function deadPort(): Promise<number> {
   return port;
 }
 
-describe('createKafkaPublisher', () => {
+// The same behaviour in process and on the publisher thread (the tap's default).
+describe.each([
+  ['createKafkaPublisher', createKafkaPublisher],
+  ['createThreadedKafkaPublisher', createThreadedKafkaPublisher],
+])('%s', (_name, createKafkaPublisher) => {
   it('publishes keyed, compressed batches that read back byte for byte, one partition per key', async () => {
     const brokers = kafkaBrokers();
     const topic = uniqueName('publisher');
@@ -44,7 +50,10 @@ describe('createKafkaPublisher', () => {
         set.add(m.partition);
         partitionsPerKey.set(m.key ?? '', set);
       }
-      for (const set of partitionsPerKey.values()) expect(set.size).toBe(1);
+      // The Java client's partition for each key: murmur2, positive, modulo the partition count.
+      for (const [key, set] of partitionsPerKey) {
+        expect([...set]).toEqual([(murmur2(key) & 0x7fffffff) % 4]);
+      }
     } finally {
       await publisher.close();
     }
@@ -70,9 +79,9 @@ describe('createKafkaPublisher', () => {
     await expect.poll(() => lines.some((l) => l.includes('cannot connect'))).toBe(true);
     expect(publisher.lastError).toBeDefined();
 
-    const ready = publisher.ready();
+    const ready = expect(publisher.ready()).rejects.toThrow(/closed/);
     await publisher.close();
-    await expect(ready).rejects.toThrow(/closed/);
+    await ready;
     const afterClose = await publisher.publish([message]).catch((e: unknown) => e);
     expect((afterClose as ShadowdiffError).retriable).toBe(false);
   });

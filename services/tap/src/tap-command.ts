@@ -1,6 +1,6 @@
 import type { Command, OptionValues } from '@shadowdiff/contracts';
 import { ShadowdiffError } from '@shadowdiff/contracts';
-import { createKafkaPublisher } from '@shadowdiff/kafka';
+import { createThreadedKafkaPublisher } from '@shadowdiff/kafka';
 import { startTap } from './start-tap.js';
 
 function str(values: OptionValues, name: string): string | undefined {
@@ -90,7 +90,7 @@ export const tapCommand: Command = {
     const log = (line: string): void => {
       io.stderr.write(`shadowdiff tap: ${line.replace(/^tap: /, '')}\n`);
     };
-    const publisher = createKafkaPublisher({
+    const publisher = createThreadedKafkaPublisher({
       brokers: config.kafka.brokers,
       clientId: `${config.kafka.clientId}-tap`,
       log,

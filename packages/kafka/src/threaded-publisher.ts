@@ -1,0 +1,189 @@
+import { Worker } from 'node:worker_threads';
+import { ShadowdiffError } from '@shadowdiff/contracts';
+import type { OutboundMessage } from '@shadowdiff/engine';
+import type { KafkaRecordPublisher } from './publisher.js';
+import type { KafkaPublisherOptions, KafkaPublisherState } from './publisher-options.js';
+import type {
+  FromThread,
+  PublishRequest,
+  ThreadPublisherOptions,
+} from './publisher-thread-protocol.js';
+
+// The thread runs compiled JavaScript. Tests load this module from src/ (TypeScript), so there it
+// points at the build of the same file, which `npm test` makes first.
+const threadEntry = import.meta.url.endsWith('.ts')
+  ? new URL('../dist/publisher-thread.js', import.meta.url)
+  : new URL('./publisher-thread.js', import.meta.url);
+
+/** Delay before a crashed publisher thread is started again. */
+const RESPAWN_MS = 1_000;
+
+/**
+ * The kafkajs publisher of `createKafkaPublisher`, run on its own worker thread. kafkajs encodes
+ * every record, builds and compresses batches and keeps its own garbage on the JavaScript thread
+ * that calls it; on a request-serving thread (the tap) that work lands between requests as
+ * multi-millisecond pauses. Here the caller's thread only packs each batch into one transferred
+ * buffer: the encoding, the socket and their garbage live on another thread with its own heap, which
+ * a second core runs beside the requests. Same behaviour otherwise: background (re)connects,
+ * `publish` rejects at once with a retriable ERR_TRANSPORT while disconnected, `close` flushes
+ * nothing (the caller flushes first) and disconnects.
+ */
+export function createThreadedKafkaPublisher(options: KafkaPublisherOptions): KafkaRecordPublisher {
+  const { log = () => {}, onStateChange, ...threadOptions } = options;
+  let state: KafkaPublisherState = 'connecting';
+  let lastError: string | undefined;
+  let nextId = 1;
+  const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  const waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  let closing: Promise<void> | undefined;
+  let respawnTimer: NodeJS.Timeout | undefined;
+  /** False between a thread's unexpected exit and its replacement. */
+  let running = false;
+
+  const setState = (next: KafkaPublisherState, error: string | undefined): void => {
+    state = next;
+    lastError = error;
+    onStateChange?.(state, lastError);
+    if (next === 'connected') settle(waiters.splice(0));
+  };
+  const settle = (list: { resolve: () => void; reject: (e: Error) => void }[], error?: Error) => {
+    for (const w of list) {
+      if (error) w.reject(error);
+      else w.resolve();
+    }
+  };
+
+  const spawn = (): Worker => {
+    const worker = new Worker(threadEntry, {
+      workerData: threadOptions satisfies ThreadPublisherOptions,
+      name: 'shadowdiff-kafka-publisher',
+    });
+    running = true;
+    worker.on('message', (message: FromThread) => {
+      switch (message.t) {
+        case 'done': {
+          const p = pending.get(message.id);
+          pending.delete(message.id);
+          if (!p) return;
+          if (message.error === undefined) p.resolve();
+          else
+            p.reject(
+              new ShadowdiffError('ERR_TRANSPORT', message.error.message, {
+                retriable: message.error.retriable,
+              }),
+            );
+          return;
+        }
+        case 'state':
+          if (state !== 'closed') setState(message.state, message.lastError);
+          return;
+        case 'log':
+          log(message.line);
+          return;
+        case 'closed':
+          return;
+      }
+    });
+    worker.on('error', (error) => {
+      log(`kafka: publisher thread failed: ${error.message}`);
+    });
+    worker.on('exit', (code) => {
+      running = false;
+      const lost = [...pending.values()];
+      pending.clear();
+      const error = new ShadowdiffError(
+        'ERR_TRANSPORT',
+        `kafka publisher thread exited (code ${code})`,
+        { retriable: state !== 'closed' },
+      );
+      settle(lost, error);
+      if (state === 'closed') return;
+      // A crash is a bug, but records must keep flowing: start a fresh thread after a pause.
+      setState('connecting', error.message);
+      respawnTimer = setTimeout(() => {
+        respawnTimer = undefined;
+        if (state !== 'closed') current = spawn();
+      }, RESPAWN_MS);
+      respawnTimer.unref();
+    });
+    return worker;
+  };
+  let current = spawn();
+
+  const closedError = (): ShadowdiffError =>
+    new ShadowdiffError('ERR_TRANSPORT', 'kafka publisher is closed', { retriable: false });
+
+  return {
+    get state() {
+      return state;
+    },
+    get lastError() {
+      return lastError;
+    },
+    ready() {
+      if (state === 'connected') return Promise.resolve();
+      if (state === 'closed') return Promise.reject(closedError());
+      return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
+    },
+    publish(messages: OutboundMessage[]): Promise<void> {
+      if (messages.length === 0) return Promise.resolve();
+      if (state === 'closed') return Promise.reject(closedError());
+      if (state !== 'connected') {
+        return Promise.reject(
+          new ShadowdiffError(
+            'ERR_TRANSPORT',
+            `kafka is not connected${lastError ? ` (${lastError})` : ''}`,
+            { retriable: true },
+          ),
+        );
+      }
+      const request = pack(nextId++, messages);
+      return new Promise<void>((resolve, reject) => {
+        pending.set(request.id, { resolve, reject });
+        current.postMessage(request, [request.values]);
+      });
+    },
+    close(): Promise<void> {
+      if (closing) return closing;
+      setState('closed', lastError);
+      settle(waiters.splice(0), closedError());
+      if (respawnTimer) clearTimeout(respawnTimer);
+      const worker = current;
+      if (!running) return (closing = Promise.resolve());
+      closing = new Promise<void>((resolve) => {
+        worker.once('exit', () => resolve());
+        worker.on('message', (message: FromThread) => {
+          if (message.t === 'closed') void worker.terminate();
+        });
+        worker.postMessage({ t: 'close' });
+      });
+      return closing;
+    },
+  };
+}
+
+/** Packs a batch for the thread: the values into one fresh buffer, to be transferred. */
+function pack(id: number, messages: OutboundMessage[]): PublishRequest {
+  let total = 0;
+  for (const m of messages) total += m.value.byteLength;
+  const values = new ArrayBuffer(total);
+  const bytes = new Uint8Array(values);
+  const ends = new Uint32Array(messages.length);
+  const topicOf = new Uint16Array(messages.length);
+  const topics: string[] = [];
+  const keys: (string | null)[] = new Array<string | null>(messages.length);
+  let headers: (Record<string, string> | undefined)[] | undefined;
+  let offset = 0;
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i] as OutboundMessage;
+    bytes.set(m.value, offset);
+    offset += m.value.byteLength;
+    ends[i] = offset;
+    let t = topics.indexOf(m.topic);
+    if (t < 0) t = topics.push(m.topic) - 1;
+    topicOf[i] = t;
+    keys[i] = m.key;
+    if (m.headers) (headers ??= new Array(messages.length))[i] = m.headers;
+  }
+  return { t: 'publish', id, topics, topicOf, keys, headers, values, ends };
+}
