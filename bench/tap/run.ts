@@ -7,7 +7,7 @@
  *
  * Run: `npm run bench:tap`. Env: BENCH_DURATION_MS (1500), BENCH_WARMUP_MS (400), BENCH_ROUNDS (2),
  * BENCH_CONNECTIONS (32), KAFKA_BROKERS (127.0.0.1:19092), NGINX (path), BENCH_NO_INSTALL=1,
- * BENCH_RATE (the fixed load; default half the tap's maximum), BENCH_ONLY (a regular expression:
+ * BENCH_LINGER_MS (the taps' tap.buffer.lingerMs), BENCH_RATE (the fixed load; default half the tap's maximum), BENCH_ONLY (a regular expression:
  * run only the scenarios it matches, plus direct; targets whose scenarios did not run are left out).
  */
 import { randomUUID } from 'node:crypto';
@@ -227,6 +227,7 @@ async function main(): Promise<void> {
   ): string =>
     JSON.stringify({
       ...spec,
+      ...(process.env.BENCH_LINGER_MS ? { lingerMs: Number(process.env.BENCH_LINGER_MS) } : {}),
       publisher: pub,
       brokers: BROKERS,
       topic: `bench.taps.${randomUUID()}`,
