@@ -41,6 +41,7 @@ function setup(over: Partial<RecordBufferOptions> = {}) {
     maxBytes: 1_000_000,
     lingerMs: 5,
     maxBatchRecords: 50,
+    maxBatchBytes: 1_000_000,
     metrics: {
       published: (n) => (counts.published += n),
       dropped: (reason, n) => (counts.dropped[reason] = (counts.dropped[reason] ?? 0) + n),
@@ -74,6 +75,19 @@ describe('RecordBuffer', () => {
     for (let i = 0; i < 5; i++) buffer.offer('k', value(1));
     await expect.poll(() => counts.published).toBe(5);
     expect(publisher.batches.map((b) => b.length)).toEqual([2, 2, 1]);
+  });
+
+  it('splits at maxBatchBytes without lingering, and sends a record larger than that alone', async () => {
+    const { publisher, counts, buffer } = setup({ maxBatchBytes: 100, lingerMs: 10_000 });
+    for (const n of [40, 40, 40, 250, 10]) buffer.offer('k', value(n));
+    await expect.poll(() => counts.published).toBe(4);
+    expect(publisher.batches.map((b) => b.map((m) => m.value.byteLength))).toEqual([
+      [40, 40],
+      [40],
+      [250],
+    ]);
+    // The last 10 bytes are not a full batch: they linger.
+    expect(buffer.stats().records).toBe(1);
   });
 
   it('drops and counts beyond the record budget while the publisher is stuck, and never blocks offer', async () => {

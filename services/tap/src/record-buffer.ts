@@ -14,6 +14,8 @@ export interface RecordBufferOptions {
   lingerMs: number;
   /** Most records per publish call. */
   maxBatchRecords: number;
+  /** Most encoded bytes per publish call (a larger record goes alone). */
+  maxBatchBytes: number;
   metrics: Pick<TapMetrics, 'published' | 'dropped'>;
   log: (line: string) => void;
   /** Drop/failure summaries at most this often. Default 10000 ms. */
@@ -44,6 +46,8 @@ export class RecordBuffer {
   /** When the oldest queued record arrived (the queue went from empty to non-empty). */
   private queuedSince = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** The armed timer sends without lingering. */
+  private armedNow = false;
   private sending: Promise<void> | undefined;
   private backoffMs = 0;
   private closed = false;
@@ -76,8 +80,16 @@ export class RecordBuffer {
     if (this.queue.length === 0) this.queuedSince = Date.now();
     this.queue.push({ topic: o.topic, key, value });
     this.bytes += value.byteLength;
-    if (this.timer === undefined && this.sending === undefined) {
-      this.arm(this.queue.length >= o.maxBatchRecords ? 0 : o.lingerMs);
+    if (this.sending === undefined) {
+      // A batch that fills up while lingering goes at once; otherwise the linger starts here.
+      if (this.full()) {
+        if (!this.armedNow) {
+          if (this.timer !== undefined) clearTimeout(this.timer);
+          this.arm(0);
+        }
+      } else if (this.timer === undefined) {
+        this.arm(o.lingerMs);
+      }
     }
     return true;
   }
@@ -129,6 +141,7 @@ export class RecordBuffer {
   }
 
   private arm(delayMs: number): void {
+    this.armedNow = delayMs === 0;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.send();
@@ -138,10 +151,16 @@ export class RecordBuffer {
   private send(): void {
     if (this.queue.length === 0 || this.sending !== undefined) return;
     const o = this.options;
-    const batch = this.queue.splice(0, o.maxBatchRecords);
-    this.queuedSince = Date.now();
+    let take = 0;
     let batchBytes = 0;
-    for (const m of batch) batchBytes += m.value.byteLength;
+    while (take < this.queue.length && take < o.maxBatchRecords) {
+      const size = (this.queue[take] as OutboundMessage).value.byteLength;
+      if (take > 0 && batchBytes + size > o.maxBatchBytes) break;
+      batchBytes += size;
+      take++;
+    }
+    const batch = this.queue.splice(0, take);
+    this.queuedSince = Date.now();
     this.sending = o.publisher.publish(batch).then(
       () => {
         this.bytes -= batchBytes;
@@ -177,8 +196,13 @@ export class RecordBuffer {
     // Under steady load acks come back quickly; sending whatever arrived meanwhile would shrink
     // batches to a few records, and a send's fixed cost dwarfs a record's. So the linger still
     // applies, counted from the oldest waiting record, unless a full batch is ready.
-    const full = this.queue.length >= this.options.maxBatchRecords;
-    this.arm(full ? 0 : Math.max(0, this.queuedSince + this.options.lingerMs - Date.now()));
+    this.arm(this.full() ? 0 : Math.max(0, this.queuedSince + this.options.lingerMs - Date.now()));
+  }
+
+  /** A whole batch is waiting: it goes without lingering (asked only when none is in flight). */
+  private full(): boolean {
+    const o = this.options;
+    return this.queue.length >= o.maxBatchRecords || this.bytes >= o.maxBatchBytes;
   }
 }
 

@@ -97,6 +97,7 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
     maxRecords: tap.buffer.maxRecords,
     maxBytes: tap.buffer.maxBytes,
     lingerMs: tap.buffer.lingerMs,
+    maxBatchBytes: tap.buffer.maxBatchBytes,
     maxBatchRecords: tap.buffer.maxBatchRecords,
     metrics,
     log,
