@@ -17,7 +17,7 @@ import type { RecordPublisher } from '@shadowdiff/engine';
 import { createThreadedKafkaPublisher } from '@shadowdiff/kafka';
 import { startTap } from '@shadowdiff/tap';
 import { Kafka, logLevel } from 'kafkajs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface TapProcessSpec {
   mode: 'sidecar' | 'mirror';
@@ -90,6 +90,19 @@ process.stdout.write(`${tap.url}\n`);
 // How long requests waited for the tap's own thread: kept apart from time spent queued for a core.
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 loopDelay.enable();
+// And the garbage collector's pauses on this thread, by kind (minor, major, ...).
+const gcPauses = new Map<number, { count: number; total: number; max: number }>();
+const gcObserver = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    const kind = (entry as { detail?: { kind?: number } }).detail?.kind ?? 0;
+    const s = gcPauses.get(kind) ?? { count: 0, total: 0, max: 0 };
+    s.count++;
+    s.total += entry.duration;
+    s.max = Math.max(s.max, entry.duration);
+    gcPauses.set(kind, s);
+  }
+});
+if (process.env.BENCH_LOOP_DELAY === '1') gcObserver.observe({ entryTypes: ['gc'] });
 
 process.once('SIGTERM', () => {
   void (async () => {
@@ -99,6 +112,13 @@ process.once('SIGTERM', () => {
       log(
         `event loop delay p50 ${ms(loopDelay.percentile(50))} ms, p99 ${ms(loopDelay.percentile(99))} ms, max ${ms(loopDelay.max)} ms`,
       );
+      gcObserver.disconnect();
+      const kinds: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weak' };
+      for (const [kind, g] of gcPauses) {
+        log(
+          `gc ${kinds[kind] ?? kind}: ${g.count} pauses, ${g.total.toFixed(0)} ms in all, longest ${g.max.toFixed(1)} ms`,
+        );
+      }
     }
     await tap.close();
     await publisher.close();
