@@ -11,6 +11,7 @@ const { CompressionCodecs } = kafkajs;
 import type { LogEntry, Producer } from 'kafkajs';
 import type { KafkaPublisherOptions, KafkaPublisherState } from './publisher-options.js';
 import { toTopicMessages } from './topic-messages.js';
+import { PublisherStatus, publisherWith } from './publisher-status.js';
 import { javaCompatiblePartitioner } from './partitioner.js';
 
 /** A RecordPublisher over a kafkajs producer that connects (and reconnects) in the background. */
@@ -55,11 +56,8 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaRecor
     },
   });
 
-  let state: KafkaPublisherState = 'connecting';
-  let lastError: string | undefined;
-  const changed = (): void => options.onStateChange?.(state, lastError);
+  const status = new PublisherStatus(options.onStateChange);
   let producer: Producer | undefined;
-  let waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   let retryTimer: NodeJS.Timeout | undefined;
   let connecting: Promise<void> | undefined;
 
@@ -76,46 +74,33 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaRecor
       },
     });
 
-  const settleWaiters = (error?: Error): void => {
-    const pending = waiters;
-    waiters = [];
-    for (const w of pending) {
-      if (error) w.reject(error);
-      else w.resolve();
-    }
-  };
-
   const connectLoop = (attempt: number): void => {
-    if (state === 'closed') return;
+    if (status.state === 'closed') return;
     const candidate = newProducer();
     connecting = candidate
       .connect()
       .then(() => {
         connecting = undefined;
-        if (state === 'closed') {
+        if (status.state === 'closed') {
           void candidate.disconnect().catch(() => {});
           return;
         }
         producer = candidate;
-        state = 'connected';
-        if (lastError !== undefined) log(`kafka: connected to ${options.brokers.join(',')}`);
-        lastError = undefined;
-        changed();
-        settleWaiters();
+        if (status.lastError !== undefined) log(`kafka: connected to ${options.brokers.join(',')}`);
+        status.update('connected', undefined);
       })
       .catch((error: unknown) => {
         connecting = undefined;
         void candidate.disconnect().catch(() => {});
-        if (state === 'closed') return;
+        if (status.state === 'closed') return;
         const message = describe(error);
         // One line when the failure starts or changes, not one per attempt.
-        if (message !== lastError) {
+        if (message !== status.lastError) {
           log(
             `kafka: cannot connect to ${options.brokers.join(',')} (${message}); retrying in the background`,
           );
         }
-        lastError = message;
-        changed();
+        status.update(status.state, message);
         const delay = Math.min(maxBackoff, initialBackoff * 2 ** Math.min(attempt, 16));
         retryTimer = setTimeout(() => connectLoop(attempt + 1), delay);
         retryTimer.unref();
@@ -123,9 +108,8 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaRecor
   };
 
   const reconnect = (): void => {
-    if (state !== 'connected') return;
-    state = 'connecting';
-    changed();
+    if (status.state !== 'connected') return;
+    status.update('connecting', status.lastError);
     const old = producer;
     producer = undefined;
     void old?.disconnect().catch(() => {});
@@ -134,29 +118,13 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaRecor
 
   connectLoop(0);
 
-  return {
-    get state() {
-      return state;
-    },
-    get lastError() {
-      return lastError;
-    },
-    ready() {
-      if (state === 'connected') return Promise.resolve();
-      if (state === 'closed') return Promise.reject(closedError());
-      return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
-    },
+  return publisherWith(status, {
     async publish(messages: OutboundMessage[]): Promise<void> {
       if (messages.length === 0) return;
-      if (state === 'closed') throw closedError();
-      const current = producer;
-      if (state !== 'connected' || current === undefined) {
-        throw new ShadowdiffError(
-          'ERR_TRANSPORT',
-          `kafka is not connected${lastError ? ` (${lastError})` : ''}`,
-          { retriable: true },
-        );
-      }
+      const refusal = status.refusal();
+      if (refusal) throw refusal;
+      // Connected means a producer is set (it is cleared only after the state left `connected`).
+      const current = producer as Producer;
       try {
         await current.sendBatch({
           topicMessages: toTopicMessages(messages),
@@ -166,8 +134,7 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaRecor
         });
       } catch (error) {
         const message = describe(error);
-        lastError = message;
-        changed();
+        status.update(status.state, message);
         // A producer kafkajs considers disconnected never recovers by itself: build a new one.
         if (message.includes('disconnected')) reconnect();
         throw new ShadowdiffError('ERR_TRANSPORT', `kafka send failed: ${message}`, {
@@ -177,17 +144,15 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaRecor
       }
     },
     async close(): Promise<void> {
-      if (state === 'closed') return;
-      state = 'closed';
-      changed();
+      if (status.state === 'closed') return;
+      status.update('closed', status.lastError);
       if (retryTimer) clearTimeout(retryTimer);
-      settleWaiters(closedError());
       await connecting?.catch(() => {});
       const current = producer;
       producer = undefined;
       await current?.disconnect().catch(() => {});
     },
-  };
+  });
 }
 
 const unzipAsync = promisify(unzip);
@@ -213,8 +178,4 @@ function describe(error: unknown): string {
       : error.message;
   }
   return String(error);
-}
-
-function closedError(): ShadowdiffError {
-  return new ShadowdiffError('ERR_TRANSPORT', 'kafka publisher is closed', { retriable: false });
 }

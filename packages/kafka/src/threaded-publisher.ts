@@ -2,7 +2,8 @@ import { Worker } from 'node:worker_threads';
 import { ShadowdiffError } from '@shadowdiff/contracts';
 import type { OutboundMessage } from '@shadowdiff/engine';
 import type { KafkaRecordPublisher } from './publisher.js';
-import type { KafkaPublisherOptions, KafkaPublisherState } from './publisher-options.js';
+import type { KafkaPublisherOptions } from './publisher-options.js';
+import { PublisherStatus, publisherWith } from './publisher-status.js';
 import type {
   FromThread,
   PublishRequest,
@@ -30,28 +31,13 @@ const RESPAWN_MS = 1_000;
  */
 export function createThreadedKafkaPublisher(options: KafkaPublisherOptions): KafkaRecordPublisher {
   const { log = () => {}, onStateChange, ...threadOptions } = options;
-  let state: KafkaPublisherState = 'connecting';
-  let lastError: string | undefined;
+  const status = new PublisherStatus(onStateChange);
   let nextId = 1;
   const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
-  const waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   let closing: Promise<void> | undefined;
   let respawnTimer: NodeJS.Timeout | undefined;
   /** False between a thread's unexpected exit and its replacement. */
   let running = false;
-
-  const setState = (next: KafkaPublisherState, error: string | undefined): void => {
-    state = next;
-    lastError = error;
-    onStateChange?.(state, lastError);
-    if (next === 'connected') settle(waiters.splice(0));
-  };
-  const settle = (list: { resolve: () => void; reject: (e: Error) => void }[], error?: Error) => {
-    for (const w of list) {
-      if (error) w.reject(error);
-      else w.resolve();
-    }
-  };
 
   const spawn = (): Worker => {
     const worker = new Worker(threadEntry, {
@@ -75,7 +61,7 @@ export function createThreadedKafkaPublisher(options: KafkaPublisherOptions): Ka
           return;
         }
         case 'state':
-          if (state !== 'closed') setState(message.state, message.lastError);
+          status.update(message.state, message.lastError);
           return;
         case 'log':
           log(message.line);
@@ -89,20 +75,20 @@ export function createThreadedKafkaPublisher(options: KafkaPublisherOptions): Ka
     });
     worker.on('exit', (code) => {
       running = false;
-      const lost = [...pending.values()];
-      pending.clear();
+      const closed = status.state === 'closed';
       const error = new ShadowdiffError(
         'ERR_TRANSPORT',
         `kafka publisher thread exited (code ${code})`,
-        { retriable: state !== 'closed' },
+        { retriable: !closed },
       );
-      settle(lost, error);
-      if (state === 'closed') return;
+      for (const p of pending.values()) p.reject(error);
+      pending.clear();
+      if (closed) return;
       // A crash is a bug, but records must keep flowing: start a fresh thread after a pause.
-      setState('connecting', error.message);
+      status.update('connecting', error.message);
       respawnTimer = setTimeout(() => {
         respawnTimer = undefined;
-        if (state !== 'closed') current = spawn();
+        if (status.state !== 'closed') current = spawn();
       }, RESPAWN_MS);
       respawnTimer.unref();
     });
@@ -110,33 +96,11 @@ export function createThreadedKafkaPublisher(options: KafkaPublisherOptions): Ka
   };
   let current = spawn();
 
-  const closedError = (): ShadowdiffError =>
-    new ShadowdiffError('ERR_TRANSPORT', 'kafka publisher is closed', { retriable: false });
-
-  return {
-    get state() {
-      return state;
-    },
-    get lastError() {
-      return lastError;
-    },
-    ready() {
-      if (state === 'connected') return Promise.resolve();
-      if (state === 'closed') return Promise.reject(closedError());
-      return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
-    },
+  return publisherWith(status, {
     publish(messages: OutboundMessage[]): Promise<void> {
       if (messages.length === 0) return Promise.resolve();
-      if (state === 'closed') return Promise.reject(closedError());
-      if (state !== 'connected') {
-        return Promise.reject(
-          new ShadowdiffError(
-            'ERR_TRANSPORT',
-            `kafka is not connected${lastError ? ` (${lastError})` : ''}`,
-            { retriable: true },
-          ),
-        );
-      }
+      const refusal = status.refusal();
+      if (refusal) return Promise.reject(refusal);
       const request = pack(nextId++, messages);
       return new Promise<void>((resolve, reject) => {
         pending.set(request.id, { resolve, reject });
@@ -145,8 +109,7 @@ export function createThreadedKafkaPublisher(options: KafkaPublisherOptions): Ka
     },
     close(): Promise<void> {
       if (closing) return closing;
-      setState('closed', lastError);
-      settle(waiters.splice(0), closedError());
+      status.update('closed', status.lastError);
       if (respawnTimer) clearTimeout(respawnTimer);
       const worker = current;
       if (!running) return (closing = Promise.resolve());
@@ -159,7 +122,7 @@ export function createThreadedKafkaPublisher(options: KafkaPublisherOptions): Ka
       });
       return closing;
     },
-  };
+  });
 }
 
 /** Packs a batch for the thread: the values into one fresh buffer, to be transferred. */
