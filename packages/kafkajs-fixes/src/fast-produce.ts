@@ -111,28 +111,21 @@ interface BatchOptions {
 async function recordBatch(p: ProducePartitionData, b: BatchOptions): Promise<Buffer> {
   const messages = p.messages;
   const n = messages.length;
+  // A record without a timestamp gets `now`; the batch's first timestamp is the earliest given one
+  // (or `now` when none is), its max the latest of all.
   const stamps = new Array<number>(n);
   let first = Infinity;
   let max = -Infinity;
-  let explicit = false;
   for (let i = 0; i < n; i++) {
     const ts = (messages[i] as ProduceMessage).timestamp;
-    if (ts != null && ts !== '' && ts !== 0) {
-      const t = Number(ts);
-      stamps[i] = t;
-      explicit = true;
-      if (t < first) first = t;
-      if (t > max) max = t;
-    } else {
-      stamps[i] = b.now;
-    }
+    const given = ts != null && ts !== '' && ts !== 0;
+    const t = given ? Number(ts) : b.now;
+    stamps[i] = t;
+    if (given && t < first) first = t;
+    if (t > max) max = t;
   }
-  if (!explicit) first = max = b.now;
-  else
-    for (let i = 0; i < n; i++) {
-      const t = stamps[i] as number;
-      if (t > max) max = t;
-    }
+  if (first === Infinity) first = b.now;
+  if (max === -Infinity) max = b.now; // no records
 
   // Sizes first, so every record is written once into a buffer of the right size.
   const bodies = new Array<number>(n);
@@ -150,19 +143,12 @@ async function recordBatch(p: ProducePartitionData, b: BatchOptions): Promise<Bu
     recordsSize += sizeOfVarInt(body) + body;
   }
 
+  // Uncompressed, the records are written in place after the batch header; compressed, into a
+  // buffer of their own that the codec reads.
   const codec = b.compression & CODEC_MASK;
-  let batch: Buffer;
-  let r: Buffer;
-  let o: number;
-  if (codec === 0) {
-    batch = Buffer.allocUnsafe(BATCH_HEADER + recordsSize);
-    r = batch;
-    o = BATCH_HEADER;
-  } else {
-    r = Buffer.allocUnsafe(recordsSize);
-    o = 0;
-    batch = r; // replaced below
-  }
+  const at = codec === 0 ? BATCH_HEADER : 0;
+  const r = Buffer.allocUnsafe(at + recordsSize);
+  let o = at;
   for (let i = 0; i < n; i++) {
     const m = messages[i] as ProduceMessage;
     o = writeVarInt(r, o, bodies[i] as number);
@@ -173,6 +159,7 @@ async function recordBatch(p: ProducePartitionData, b: BatchOptions): Promise<Bu
     o = writeBytes(r, o, m.value);
     o = writeHeaders(r, o, m.headers);
   }
+  let batch = r;
   if (codec !== 0) {
     const compressed = await b.compress(b.compression, r);
     batch = Buffer.allocUnsafe(BATCH_HEADER + compressed.length);
