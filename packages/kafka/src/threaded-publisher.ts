@@ -67,6 +67,8 @@ export function createThreadedKafkaPublisher(options: KafkaPublisherOptions): Ka
           log(message.line);
           return;
         case 'closed':
+          // The thread disconnected after close(): end it without waiting for its loop to drain.
+          void worker.terminate();
           return;
       }
     });
@@ -115,9 +117,6 @@ export function createThreadedKafkaPublisher(options: KafkaPublisherOptions): Ka
       if (!running) return (closing = Promise.resolve());
       closing = new Promise<void>((resolve) => {
         worker.once('exit', () => resolve());
-        worker.on('message', (message: FromThread) => {
-          if (message.t === 'closed') void worker.terminate();
-        });
         worker.postMessage({ t: 'close' });
       });
       return closing;
