@@ -87,10 +87,12 @@ const tap = await startTap({
   log,
 });
 process.stdout.write(`${tap.url}\n`);
-// How long requests waited for the tap's own thread: kept apart from time spent queued for a core.
+// BENCH_LOOP_DELAY=1: how long requests waited for the tap's own thread (kept apart from time
+// spent queued for a core) and the garbage collector's pauses, by kind. Off by default: the 1 ms
+// sampling timer would be charged to the tap's CPU.
+const diagnose = process.env.BENCH_LOOP_DELAY === '1';
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
-loopDelay.enable();
-// And the garbage collector's pauses on this thread, by kind (minor, major, ...).
+if (diagnose) loopDelay.enable();
 const gcPauses = new Map<number, { count: number; total: number; max: number }>();
 const gcObserver = new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
@@ -102,12 +104,12 @@ const gcObserver = new PerformanceObserver((list) => {
     gcPauses.set(kind, s);
   }
 });
-if (process.env.BENCH_LOOP_DELAY === '1') gcObserver.observe({ entryTypes: ['gc'] });
+if (diagnose) gcObserver.observe({ entryTypes: ['gc'] });
 
 process.once('SIGTERM', () => {
   void (async () => {
-    loopDelay.disable();
-    if (process.env.BENCH_LOOP_DELAY === '1') {
+    if (diagnose) {
+      loopDelay.disable();
       const ms = (ns: number): string => (ns / 1e6).toFixed(1);
       log(
         `event loop delay p50 ${ms(loopDelay.percentile(50))} ms, p99 ${ms(loopDelay.percentile(99))} ms, max ${ms(loopDelay.max)} ms`,
