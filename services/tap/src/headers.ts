@@ -37,11 +37,15 @@ function connectionTokens(raw: readonly string[]): Set<string> | undefined {
  * `keepTransferEncoding` is for responses to HTTP/1.1 clients: node then frames the body exactly as
  * the header says (chunked stays chunked, at its original position in the header list, and a
  * `gzip, chunked` transfer coding is not lost), instead of re-deciding and appending its own.
+ *
+ * `dropExpect` is for requests sent upstream: node's server has already answered the client's
+ * `Expect: 100-continue` itself (as nginx does), and the upstream gets the whole body at once.
  */
 export function forwardHeaders(
   raw: readonly string[],
   extra?: readonly string[],
   keepTransferEncoding = false,
+  dropExpect = false,
 ): string[] {
   const listed = connectionTokens(raw);
   const out: string[] = [];
@@ -50,6 +54,8 @@ export function forwardHeaders(
     const lower = name.toLowerCase();
     if (HOP_BY_HOP.has(lower) || listed?.has(lower) === true) {
       if (!(keepTransferEncoding && lower === 'transfer-encoding')) continue;
+    } else if (dropExpect && lower === 'expect') {
+      continue;
     }
     out.push(name, raw[i + 1] as string);
   }

@@ -20,7 +20,7 @@ export function createTunnelHandler(
     const headers = [...req.rawHeaders];
     if (req.headers.host === undefined) headers.push('Host', primary.host);
     // A fresh connection: the socket is handed over to the tunnel and never returns to a pool.
-    const upReq = primary.request(req.method ?? 'GET', req.url ?? '/', headers, false);
+    const upReq = primary.tunnel(req.method ?? 'GET', req.url ?? '/', headers);
     socket.on('error', () => upReq.destroy());
 
     const relayHead = (statusCode: number, statusMessage: string, rawHeaders: string[]): void => {

@@ -22,6 +22,9 @@ const JSON_BODY = Buffer.from(
   JSON.stringify({ id: 42, items: Array.from({ length: 40 }, (_, i) => ({ i })) }),
 );
 
+const BIG = 32 * 1024 * 1024;
+let bigPending = 0;
+
 /** Deterministic answers (no Date header) so direct and tapped responses compare exactly. */
 function upstreamHandler(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void {
   res.sendDate = false;
@@ -68,6 +71,17 @@ function upstreamHandler(req: http.IncomingMessage, res: http.ServerResponse, bo
     res.end(body);
   } else if (path === '/slow') {
     setTimeout(() => res.end('late'), 500);
+  } else if (path === '/dies') {
+    // Promises 100 bytes, sends 10, then drops the connection.
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 100 });
+    res.write('0123456789');
+    setTimeout(() => res.socket?.destroy(), 20);
+  } else if (path === '/big') {
+    const big = Buffer.alloc(BIG, 'x');
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': big.length });
+    res.end(big);
+    // Bytes the upstream still holds a while later: with back-pressure through the tap, most of them.
+    setTimeout(() => (bigPending = res.writableLength), 150);
   } else {
     res.writeHead(404).end();
   }
@@ -190,6 +204,71 @@ describe('sidecar proxy', () => {
     const r2 = await fetchRaw(`${slow.tap.url}/slow`);
     expect(r2.status).toBe(504);
     await expect.poll(() => slow.records()[0]?.error?.kind).toBe('timeout');
+  });
+
+  it('breaks the client response when the upstream dies mid-body, and records a reset', async () => {
+    const up = await upstream();
+    const { tap, records, metrics } = await sidecar(up.url);
+    // A short body must never pass for a whole one: the client sees its connection fail.
+    await expect(fetchRaw(`${tap.url}/dies`)).rejects.toThrow();
+    await expect.poll(() => records().length).toBe(1);
+    const record = records()[0] as TapRecord;
+    expect(record.response?.status).toBe(200);
+    expect(Buffer.from(record.response?.body ?? []).toString()).toBe('0123456789');
+    expect(record.error?.kind).toBe('reset');
+    expect(
+      await metrics.value('shadow.tap.upstream.errors', { role: 'primary', kind: 'reset' }),
+    ).toBe(1);
+  });
+
+  it('answers Expect: 100-continue itself and sends the upstream the whole body', async () => {
+    const up = await upstream();
+    const { tap, records } = await sidecar(up.url, { mirror: { methods: ['POST'] } });
+    const body = Buffer.from('{"a":1}');
+    const res = await new Promise<Buffer>((resolve, reject) => {
+      const req = http.request(`${tap.url}/echo`, {
+        method: 'POST',
+        agent: false,
+        headers: { expect: '100-continue', 'content-length': body.length },
+      });
+      req.on('continue', () => req.end(body));
+      req.on('response', (r) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => resolve(Buffer.concat(chunks)));
+      });
+      req.on('error', reject);
+    });
+    expect(res.equals(body)).toBe(true);
+    expect(up.seen.at(-1)?.headers.expect).toBeUndefined();
+    await expect.poll(() => records().length).toBe(1);
+    expect(records()[0]?.request.headers.expect).toBe('100-continue');
+  });
+
+  it('holds the upstream back while a slow client reads, and still delivers every byte', async () => {
+    const up = await upstream();
+    const { tap, records } = await sidecar(up.url, { captureBodyBytes: 1024 });
+    const received = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${tap.url}/big`, { agent: false });
+      req.on('response', (r) => {
+        let n = 0;
+        r.pause();
+        // Read nothing for a while: the tap must pause the upstream, not buffer 32 MiB.
+        setTimeout(() => {
+          r.on('data', (c: Buffer) => (n += c.length));
+          r.on('end', () => resolve(n));
+          r.resume();
+        }, 200);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(received).toBe(BIG);
+    // Socket buffers on the way hold a few MiB; the rest waited in the upstream.
+    expect(bigPending).toBeGreaterThan(BIG / 2);
+    await expect.poll(() => records().length).toBe(1);
+    expect(records()[0]?.response?.bodySize).toBe(BIG);
+    expect(records()[0]?.response?.bodyTruncated).toBe(true);
   });
 
   it('records nothing for a request the client abandoned', async () => {

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Role, TapConfig, UpstreamError } from '@shadowdiff/contracts';
 import { BodyCapture } from './body-capture.js';
-import type { Deadlines } from './deadlines.js';
+import type { Deadline, Deadlines } from './deadlines.js';
 import { forwardHeaders } from './headers.js';
 import type { MirrorDecision, RequestFacts, SkipReason } from './mirror-policy.js';
 import type { Captured, Recorder, Side } from './recorder.js';
@@ -13,7 +13,8 @@ import type { TapMetrics } from './tap-metrics.js';
 import { extractTraceId, newTraceparent } from './trace-id.js';
 import type { TraceSource } from './trace-id.js';
 import { upstreamErrorKind } from './upstream-error.js';
-import type { Upstream } from './upstream.js';
+import { headerStrings } from './upstream.js';
+import type { ExchangeHandler, Upstream } from './upstream.js';
 
 export interface ProxyContext {
   mode: 'sidecar' | 'mirror';
@@ -86,11 +87,6 @@ export function createRequestHandler(
     const mirroring = recording && shadow !== undefined;
     const pair = mirroring ? new Pair(recorder) : undefined;
 
-    const headers = forwardHeaders(req.rawHeaders, extra);
-    const upReq = primary.request(method, url, headers);
-    metrics.request(role);
-    const deadline = ctx.deadlines.track(upReq);
-
     // Request body: one capture serves the record and, in mirror mode, the shadow's copy.
     const mirrorCap = shadow?.maxBodyBytes ?? 0;
     const reqBody =
@@ -104,31 +100,32 @@ export function createRequestHandler(
     const capturedRequest = (): Captured<CapturedRequest> =>
       (captured ??= recorder.request(method, url, req.rawHeaders, reqBody));
 
-    let done = false;
-    const finishPrimary = (
-      side: Pick<Side, 'response' | 'error'> | undefined,
-      skip?: SkipReason,
-    ): void => {
-      if (done) return;
-      done = true;
-      if (!recording) return;
-      if (side === undefined) {
-        metrics.skipped(skip ?? 'client_aborted');
-        pair?.settle('primary', null);
-        return;
-      }
-      const record: Side = {
-        role,
-        traceId,
-        traceSource,
-        capturedAt,
-        durationMs: performance.now() - startedAt,
-        request: capturedRequest(),
-        ...side,
-      };
-      if (pair) pair.settle('primary', record);
-      else recorder.publish(record);
-    };
+    const exchange = new PrimaryExchange(
+      ctx,
+      res,
+      http11,
+      recording ? new BodyCapture(ctx.captureBodyBytes) : undefined,
+      recording
+        ? (side, skip) => {
+            if (side === undefined) {
+              metrics.skipped(skip ?? 'client_aborted');
+              pair?.settle('primary', null);
+              return;
+            }
+            const record: Side = {
+              role,
+              traceId,
+              traceSource,
+              capturedAt,
+              durationMs: performance.now() - startedAt,
+              request: capturedRequest(),
+              ...side,
+            };
+            if (pair) pair.settle('primary', record);
+            else recorder.publish(record);
+          }
+        : undefined,
+    );
 
     if (mirroring && shadow !== undefined && pair !== undefined) {
       const shadowHeaders = forwardHeaders(req.rawHeaders, [
@@ -185,95 +182,156 @@ export function createRequestHandler(
       }
     }
 
-    upReq.on('response', (upRes) => {
-      res.writeHead(
-        upRes.statusCode ?? 502,
-        upRes.statusMessage,
-        forwardHeaders(upRes.rawHeaders, undefined, http11),
-      );
-      const resBody = recording ? new BodyCapture(ctx.captureBodyBytes) : undefined;
-      // One listener streams and tees (cheaper than pipe plus a second 'data' listener), with
-      // back-pressure: a slow client pauses the upstream instead of growing memory.
-      deadline.touch();
-      upRes.on('data', (chunk: Buffer) => {
-        deadline.touch();
-        resBody?.push(chunk);
-        if (!res.write(chunk)) {
-          upRes.pause();
-          res.once('drain', () => upRes.resume());
-        }
-      });
-      upRes.once('end', () => {
-        deadline.clear();
-        if (upRes.rawTrailers.length > 0) res.addTrailers(pairs(upRes.rawTrailers));
-        res.end();
-        if (resBody !== undefined) {
-          finishPrimary({
-            response: recorder.response(upRes.statusCode ?? 0, upRes.rawHeaders, resBody),
-          });
-        } else {
-          done = true;
-        }
-      });
-      upRes.once('error', (error) => {
-        deadline.clear();
-        // The upstream died mid-body: the client must see a broken response, not a short one.
-        const kind = upstreamErrorKind(error);
-        metrics.upstreamError(role, kind);
-        res.destroy(error);
-        finishPrimary(
-          resBody === undefined
-            ? undefined
-            : {
-                response: recorder.response(upRes.statusCode ?? 0, upRes.rawHeaders, resBody),
-                error: { kind, message: error.message },
-              },
-        );
-      });
-    });
-
-    upReq.on('error', (error) => {
-      deadline.clear();
-      if (done) return;
-      const kind = upstreamErrorKind(error);
-      metrics.upstreamError(role, kind);
-      if (!res.headersSent) {
-        const body = `shadowdiff tap: upstream ${kind}: ${error.message}\n`;
-        res.writeHead(kind === 'timeout' ? 504 : 502, {
-          'content-type': 'text/plain; charset=utf-8',
-          'content-length': Buffer.byteLength(body),
-        });
-        res.end(body);
-      } else {
-        res.destroy(error);
-      }
-      const failure: UpstreamError = { kind, message: error.message };
-      finishPrimary({ error: failure });
-    });
-
+    metrics.request(role);
     res.once('close', () => {
       ctx.active.requests -= 1;
-      if (res.writableFinished) return;
-      deadline.clear();
       // The client went away first: stop the upstream exchange, record nothing for it.
-      upReq.destroy();
-      finishPrimary(undefined, 'client_aborted');
+      if (!res.writableFinished) exchange.clientGone();
     });
-
-    if (declared === 0) {
-      // No body: nothing to stream (node's server discards the empty request body itself).
-      upReq.end();
-    } else {
-      req.on('data', (chunk: Buffer) => {
-        reqBody?.push(chunk);
-        if (!upReq.write(chunk)) {
-          req.pause();
-          upReq.once('drain', () => req.resume());
-        }
-      });
-      req.once('end', () => upReq.end());
-    }
+    primary.exchange(
+      method,
+      url,
+      forwardHeaders(req.rawHeaders, extra, false, true),
+      declared === 0 ? null : reqBody !== undefined ? teeBody(req, reqBody) : req,
+      exchange,
+    );
   };
+}
+
+/** What the primary exchange hands back: the response side, or nothing (client gone first). */
+type Finish = (side: Pick<Side, 'response' | 'error'> | undefined, skip?: SkipReason) => void;
+
+/**
+ * The client's exchange with the primary: a plain streaming proxy. Status, headers (minus
+ * hop-by-hop), bytes and trailers pass as they come, with back-pressure end to end (a slow client
+ * pauses the upstream instead of growing memory); the capture only keeps references to the chunks.
+ * One object per request holds what closures would otherwise each capture.
+ */
+class PrimaryExchange implements ExchangeHandler {
+  private readonly deadline: Deadline;
+  private abort: ((reason?: Error) => void) | undefined;
+  private status = 0;
+  private rawHeaders: string[] | undefined;
+  private settled = false;
+  private gone = false;
+
+  constructor(
+    private readonly ctx: ProxyContext,
+    private readonly res: ServerResponse,
+    private readonly http11: boolean,
+    private readonly capture: BodyCapture | undefined,
+    private readonly finish: Finish | undefined,
+  ) {
+    this.deadline = ctx.deadlines.track(this);
+  }
+
+  /** The deadline expired: end the exchange; onError reports it as a timeout. */
+  destroy(error: Error): void {
+    if (this.abort) this.abort(error);
+    else this.onError(error);
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    if (this.gone || this.settled) abort();
+    else this.abort = abort;
+  }
+
+  onHeaders(status: number, raw: Buffer[], resume: () => void, statusText: string): boolean {
+    this.deadline.touch();
+    const rawHeaders = headerStrings(raw);
+    this.status = status;
+    this.rawHeaders = rawHeaders;
+    this.res.writeHead(status, statusText, forwardHeaders(rawHeaders, undefined, this.http11));
+    this.res.on('drain', resume);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.deadline.touch();
+    this.capture?.push(chunk);
+    return this.res.write(chunk);
+  }
+
+  onComplete(trailers: Buffer[] | null): void {
+    this.deadline.clear();
+    if (trailers !== null && trailers.length > 0)
+      this.res.addTrailers(pairs(headerStrings(trailers)));
+    this.res.end();
+    this.settle(
+      this.capture === undefined
+        ? undefined
+        : {
+            response: this.ctx.recorder.response(
+              this.status,
+              this.rawHeaders as string[],
+              this.capture,
+            ),
+          },
+    );
+  }
+
+  onError(error: Error): void {
+    this.deadline.clear();
+    if (this.settled) return;
+    if (this.gone) {
+      this.settle(undefined, 'client_aborted');
+      return;
+    }
+    const { res, ctx } = this;
+    const kind = upstreamErrorKind(error);
+    ctx.metrics.upstreamError(ctx.role, kind);
+    if (this.rawHeaders !== undefined) {
+      // The upstream died mid-body: the client must see a broken response, not a short one.
+      res.destroy(error);
+      this.settle(
+        this.capture === undefined
+          ? undefined
+          : {
+              response: ctx.recorder.response(this.status, this.rawHeaders, this.capture),
+              error: { kind, message: error.message },
+            },
+      );
+      return;
+    }
+    if (!res.headersSent) {
+      const body = `shadowdiff tap: upstream ${kind}: ${error.message}\n`;
+      res.writeHead(kind === 'timeout' ? 504 : 502, {
+        'content-type': 'text/plain; charset=utf-8',
+        'content-length': Buffer.byteLength(body),
+      });
+      res.end(body);
+    } else {
+      res.destroy(error);
+    }
+    const failure: UpstreamError = { kind, message: error.message };
+    this.settle({ error: failure });
+  }
+
+  /** The client's connection closed before its response was complete. */
+  clientGone(): void {
+    if (this.settled) return;
+    this.gone = true;
+    this.deadline.clear();
+    this.abort?.();
+    this.settle(undefined, 'client_aborted');
+  }
+
+  private settle(side: Pick<Side, 'response' | 'error'> | undefined, skip?: SkipReason): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.finish?.(side, skip);
+  }
+}
+
+/**
+ * The client's request body as undici's body source, captured on the way through. Back-pressure is
+ * the iteration itself: the next chunk is read when undici has written the last.
+ */
+async function* teeBody(req: IncomingMessage, capture: BodyCapture): AsyncIterable<Buffer> {
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    capture.push(chunk);
+    yield chunk;
+  }
 }
 
 /**

@@ -5,9 +5,9 @@ import { createUpstream } from './upstream.js';
 import { metricsHarness } from './test-harness.js';
 
 let target: ShadowTarget | undefined;
-afterEach(() => {
+afterEach(async () => {
   target?.deadlines.close();
-  target?.upstream.close();
+  await target?.upstream.close();
 });
 
 function shadowTarget(

@@ -3,8 +3,10 @@ import type { UpstreamError, UpstreamErrorKind } from '@shadowdiff/contracts';
 import { BodyCapture } from './body-capture.js';
 import type { TapMetrics } from './tap-metrics.js';
 import { Deadlines } from './deadlines.js';
+import type { Deadline } from './deadlines.js';
 import { UpstreamTimeoutError, upstreamErrorKind } from './upstream-error.js';
-import type { Upstream } from './upstream.js';
+import { headerStrings } from './upstream.js';
+import type { ExchangeHandler, Upstream } from './upstream.js';
 
 /** The shadow side of mirror mode: its upstream, limits, and the in-flight bound. */
 export class ShadowTarget {
@@ -101,43 +103,78 @@ export function sendShadow(
   body: Buffer | undefined,
   done: (result: ShadowResult) => void,
 ): void {
-  const { captureBodyBytes, metrics } = target.options;
-  const startedAt = performance.now();
-  let settled = false;
-  const upReq = target.upstream.request(method, url, headers);
-  metrics.request('shadow');
+  target.options.metrics.request('shadow');
+  const exchange = new ShadowExchange(target, done);
+  target.upstream.exchange(method, url, headers, body ?? null, exchange);
+}
 
-  const finish = (result: ShadowResult): void => {
-    if (settled) return;
-    settled = true;
-    deadline.clear();
+/** One mirrored exchange: captures the answer, reports once, releases the slot. */
+class ShadowExchange implements ExchangeHandler {
+  private readonly startedAt = performance.now();
+  private readonly capture: BodyCapture;
+  /** A whole-exchange deadline (never touched): expiry aborts, reported as a timeout. */
+  private readonly deadline: Deadline;
+  private abort: ((reason?: Error) => void) | undefined;
+  private status = 0;
+  private rawHeaders: Buffer[] = [];
+  private settled = false;
+
+  constructor(
+    private readonly target: ShadowTarget,
+    private readonly done: (result: ShadowResult) => void,
+  ) {
+    this.capture = new BodyCapture(target.options.captureBodyBytes);
+    this.deadline = target.deadlines.track(this);
+  }
+
+  destroy(error: Error): void {
+    if (this.abort) this.abort(error);
+    else this.onError(error);
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    if (this.settled) abort();
+    else this.abort = abort;
+  }
+
+  onHeaders(status: number, rawHeaders: Buffer[]): boolean {
+    this.status = status;
+    this.rawHeaders = rawHeaders;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.capture.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    this.finish({
+      kind: 'response',
+      status: this.status,
+      rawHeaders: headerStrings(this.rawHeaders),
+      body: this.capture,
+    });
+  }
+
+  onError(error: Error): void {
+    this.finish({
+      kind: 'error',
+      error: { kind: upstreamErrorKind(error), message: error.message },
+    });
+  }
+
+  private finish(result: ShadowResult): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.deadline.clear();
+    const { target } = this;
     target.release();
     const outcome = result.kind === 'response' ? 'ok' : result.error.kind;
     target.observe(outcome);
-    metrics.shadowLatency(performance.now() - startedAt, outcome);
+    const { metrics } = target.options;
+    metrics.shadowLatency(performance.now() - this.startedAt, outcome);
     if (result.kind === 'error') metrics.upstreamError('shadow', result.error.kind);
-    done(result);
-  };
-  const fail = (error: Error): void => {
-    finish({ kind: 'error', error: { kind: upstreamErrorKind(error), message: error.message } });
-    upReq.destroy();
-  };
-
-  // A whole-exchange deadline (never touched): destroying the request reports a timeout below.
-  const deadline = target.deadlines.track(upReq);
-  upReq.on('response', (upRes) => {
-    const capture = new BodyCapture(captureBodyBytes);
-    upRes.on('data', (chunk: Buffer) => capture.push(chunk));
-    upRes.once('end', () =>
-      finish({
-        kind: 'response',
-        status: upRes.statusCode ?? 0,
-        rawHeaders: upRes.rawHeaders,
-        body: capture,
-      }),
-    );
-    upRes.once('error', fail);
-  });
-  upReq.on('error', fail);
-  upReq.end(body);
+    this.done(result);
+  }
 }

@@ -231,8 +231,7 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
     await closed;
     census?.stop();
     await buffer.close(Date.now() + tap.shutdownGraceMs);
-    primary.close();
-    shadow?.upstream.close();
+    await Promise.all([primary.close(), shadow?.upstream.close()]);
     primaryDeadlines.close();
     shadow?.deadlines.close();
     await new Promise<void>((resolve) => admin.close(() => resolve()));

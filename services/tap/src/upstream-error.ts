@@ -8,13 +8,19 @@ export class UpstreamTimeoutError extends Error {
   }
 }
 
-/** Maps a socket/HTTP client error to the record's failure kind. */
+/**
+ * Maps a socket/HTTP client error to the record's failure kind. undici's `UND_ERR_SOCKET` and a
+ * content-length mismatch mean the upstream closed the connection before the response was complete.
+ */
 export function upstreamErrorKind(error: unknown): UpstreamErrorKind {
   const code = (error as { code?: unknown } | null)?.code;
   switch (code) {
     case 'SHADOWDIFF_UPSTREAM_TIMEOUT':
     case 'ETIMEDOUT':
     case 'ESOCKETTIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
       return 'timeout';
     case 'ECONNREFUSED':
       return 'refused';
@@ -22,6 +28,8 @@ export function upstreamErrorKind(error: unknown): UpstreamErrorKind {
     case 'EPIPE':
     case 'ECONNABORTED':
     case 'ERR_STREAM_PREMATURE_CLOSE':
+    case 'UND_ERR_SOCKET':
+    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
       return 'reset';
     default:
       return (error as Error | null)?.message === 'socket hang up' ? 'reset' : 'other';
