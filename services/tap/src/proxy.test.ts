@@ -221,9 +221,17 @@ describe('sidecar proxy', () => {
     ).toBe(1);
   });
 
-  it('answers Expect: 100-continue itself and sends the upstream the whole body', async () => {
+  it('answers Expect: 100-continue itself and sends the upstreams the whole body', async () => {
     const up = await upstream();
-    const { tap, records } = await sidecar(up.url, { mirror: { methods: ['POST'] } });
+    const shadowUp = await upstream();
+    // Mirror mode: the primary and the shadow both get the body, neither the Expect header.
+    const { tap, records } = await sidecar(up.url, {
+      mode: 'mirror',
+      upstream: undefined,
+      primary: up.url,
+      shadow: shadowUp.url,
+      mirror: { methods: ['POST'] },
+    });
     const body = Buffer.from('{"a":1}');
     const res = await new Promise<Buffer>((resolve, reject) => {
       const req = http.request(`${tap.url}/echo`, {
@@ -241,8 +249,13 @@ describe('sidecar proxy', () => {
     });
     expect(res.equals(body)).toBe(true);
     expect(up.seen.at(-1)?.headers.expect).toBeUndefined();
-    await expect.poll(() => records().length).toBe(1);
-    expect(records()[0]?.request.headers.expect).toBe('100-continue');
+    await expect.poll(() => records().length).toBe(2);
+    expect(shadowUp.seen.at(-1)?.body.equals(body)).toBe(true);
+    expect(shadowUp.seen.at(-1)?.headers.expect).toBeUndefined();
+    for (const record of records()) {
+      expect(record.request.headers.expect).toBe('100-continue');
+      expect(record.response?.status).toBe(200);
+    }
   });
 
   it('holds the upstream back while a slow client reads, and still delivers every byte', async () => {

@@ -128,11 +128,12 @@ export function createRequestHandler(
     );
 
     if (mirroring && shadow !== undefined && pair !== undefined) {
-      const shadowHeaders = forwardHeaders(req.rawHeaders, [
-        ...(extra ?? []),
-        shadow.markerHeader,
-        '1',
-      ]);
+      const shadowHeaders = forwardHeaders(
+        req.rawHeaders,
+        [...(extra ?? []), shadow.markerHeader, '1'],
+        false,
+        true,
+      );
       let started = false;
       const start = (): void => {
         if (started) return;
