@@ -1,8 +1,15 @@
 /**
  * Timeouts for many concurrent exchanges without a timer each. A per-request `setTimeout`, or a
  * socket timeout that node's keep-alive agent resets to its own value every time a socket goes
- * back to the pool, costs timer-list and listener churn on every request; here a request costs one
- * Set insert and delete, and a single interval sweeps. Expiry is late by at most one sweep period.
+ * back to the pool, costs timer-list and listener churn on every request; here a request costs two
+ * pointer updates to join and leave a list, and a single interval sweeps. Expiry is late by at most
+ * one sweep period.
+ *
+ * The list is intrusive (each deadline is its own list node) rather than a `Set`: a long-lived Set
+ * with an add and a delete per request made V8's young-generation collections keep ~10% of all
+ * request garbage alive on the tap benchmark (scavenges of 2-3 ms instead of ~0.5 ms, about 8 µs of
+ * CPU per request and most of the tap's p99 over a bare proxy). A removed node drops its links, so
+ * nothing old points at a finished exchange.
  */
 export interface Destroyable {
   destroy(error: Error): unknown;
@@ -10,6 +17,10 @@ export interface Destroyable {
 
 export class Deadline {
   since = Date.now();
+  /** List links; both undefined (and not the head) once forgotten. */
+  prev: Deadline | undefined;
+  next: Deadline | undefined;
+  linked = false;
 
   constructor(
     private readonly owner: Deadlines,
@@ -28,7 +39,9 @@ export class Deadline {
 }
 
 export class Deadlines {
-  private readonly entries = new Set<Deadline>();
+  private head: Deadline | undefined;
+  private tail: Deadline | undefined;
+  private count = 0;
   private readonly timer: NodeJS.Timeout;
 
   /**
@@ -48,28 +61,45 @@ export class Deadlines {
   /** Destroys `target` with the timeout error once it has been idle for the timeout. */
   track(target: Destroyable): Deadline {
     const deadline = new Deadline(this, target);
-    this.entries.add(deadline);
+    deadline.linked = true;
+    deadline.prev = this.tail;
+    if (this.tail) this.tail.next = deadline;
+    else this.head = deadline;
+    this.tail = deadline;
+    this.count += 1;
     return deadline;
   }
 
   forget(deadline: Deadline): void {
-    this.entries.delete(deadline);
+    if (!deadline.linked) return;
+    const { prev, next } = deadline;
+    if (prev) prev.next = next;
+    else this.head = next;
+    if (next) next.prev = prev;
+    else this.tail = prev;
+    deadline.prev = undefined;
+    deadline.next = undefined;
+    deadline.linked = false;
+    this.count -= 1;
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.count;
   }
 
   close(): void {
     clearInterval(this.timer);
-    this.entries.clear();
+    while (this.head) this.forget(this.head);
   }
 
   private sweep(): void {
     const limit = Date.now() - this.timeoutMs;
-    for (const deadline of this.entries) {
-      if (deadline.since > limit) continue;
-      this.entries.delete(deadline);
+    const expired: Deadline[] = [];
+    for (let d = this.head; d; d = d.next) if (d.since <= limit) expired.push(d);
+    for (const deadline of expired) {
+      // An earlier destroy may have ended (and forgotten) this exchange already.
+      if (!deadline.linked) continue;
+      this.forget(deadline);
       deadline.target.destroy(this.error());
     }
   }
