@@ -5,7 +5,8 @@ export type ThreadPublisherOptions = Omit<KafkaPublisherOptions, 'log' | 'onStat
 
 /**
  * One `publish` call crossing to the publisher thread. The values travel as one transferred
- * buffer (no per-record copy or clone); `ends[i]` is where value i ends in it.
+ * buffer (no per-record copy or clone); `ends[i]` is where value i ends in it (the buffer may be
+ * longer: it is reused from batch to batch).
  */
 export interface PublishRequest {
   t: 'publish';
@@ -22,7 +23,13 @@ export interface PublishRequest {
 export type ToThread = PublishRequest | { t: 'close' };
 
 export type FromThread =
-  | { t: 'done'; id: number; error?: { message: string; retriable: boolean } }
+  | {
+      t: 'done';
+      id: number;
+      error?: { message: string; retriable: boolean };
+      /** The request's value buffer, transferred back for the next batch to reuse. */
+      values?: ArrayBuffer;
+    }
   | { t: 'state'; state: KafkaPublisherState; lastError: string | undefined }
   | { t: 'log'; line: string }
   | { t: 'closed' };

@@ -48,13 +48,17 @@ port.on('message', (message: ToThread) => {
     });
     return;
   }
-  const { id } = message;
+  const { id, values } = message;
+  // Once publish has settled nothing reads the values any more: the buffer goes back to be filled
+  // again, so neither thread allocates a batch-sized buffer per batch.
+  const done = (reply: FromThread & { t: 'done' }): void => port.postMessage(reply, [values]);
   publisher.publish(unpack(message)).then(
-    () => post({ t: 'done', id }),
+    () => done({ t: 'done', id, values }),
     (error: unknown) =>
-      post({
+      done({
         t: 'done',
         id,
+        values,
         error: {
           message: error instanceof Error ? error.message : String(error),
           retriable: !(error instanceof ShadowdiffError) || error.retriable,

@@ -38,6 +38,8 @@ export function createThreadedKafkaPublisher(options: KafkaPublisherOptions): Ka
   let respawnTimer: NodeJS.Timeout | undefined;
   /** False between a thread's unexpected exit and its replacement. */
   let running = false;
+  /** A value buffer the thread handed back, for the next batch (at most one is kept). */
+  let spare: ArrayBuffer | undefined;
 
   const spawn = (): Worker => {
     const worker = new Worker(threadEntry, {
@@ -48,6 +50,9 @@ export function createThreadedKafkaPublisher(options: KafkaPublisherOptions): Ka
     worker.on('message', (message: FromThread) => {
       switch (message.t) {
         case 'done': {
+          if (message.values && message.values.byteLength > (spare?.byteLength ?? 0)) {
+            spare = message.values;
+          }
           const p = pending.get(message.id);
           pending.delete(message.id);
           if (!p) return;
@@ -103,7 +108,8 @@ export function createThreadedKafkaPublisher(options: KafkaPublisherOptions): Ka
       if (messages.length === 0) return Promise.resolve();
       const refusal = status.refusal();
       if (refusal) return Promise.reject(refusal);
-      const request = pack(nextId++, messages);
+      const request = pack(nextId++, messages, spare);
+      if (request.values === spare) spare = undefined;
       return new Promise<void>((resolve, reject) => {
         pending.set(request.id, { resolve, reject });
         current.postMessage(request, [request.values]);
@@ -124,11 +130,19 @@ export function createThreadedKafkaPublisher(options: KafkaPublisherOptions): Ka
   });
 }
 
-/** Packs a batch for the thread: the values into one fresh buffer, to be transferred. */
-function pack(id: number, messages: OutboundMessage[]): PublishRequest {
+/**
+ * Packs a batch for the thread: the values into one buffer, to be transferred — `spare` when it is
+ * large enough, else a new one with room to grow (sizes round up to a power of two).
+ */
+function pack(
+  id: number,
+  messages: OutboundMessage[],
+  spare: ArrayBuffer | undefined,
+): PublishRequest {
   let total = 0;
   for (const m of messages) total += m.value.byteLength;
-  const values = new ArrayBuffer(total);
+  const values =
+    spare !== undefined && spare.byteLength >= total ? spare : new ArrayBuffer(roomFor(total));
   const bytes = new Uint8Array(values);
   const ends = new Uint32Array(messages.length);
   const topicOf = new Uint16Array(messages.length);
@@ -148,4 +162,10 @@ function pack(id: number, messages: OutboundMessage[]): PublishRequest {
     if (m.headers) (headers ??= new Array(messages.length))[i] = m.headers;
   }
   return { t: 'publish', id, topics, topicOf, keys, headers, values, ends };
+}
+
+function roomFor(size: number): number {
+  let n = 64 * 1024;
+  while (n < size) n *= 2;
+  return n;
 }

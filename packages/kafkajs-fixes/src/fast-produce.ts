@@ -99,6 +99,25 @@ export async function encodeProduceRequest(
   return out;
 }
 
+/** The idle scratch buffer for records on their way to the codec (grow-only, at most one). */
+let spare: Buffer | undefined;
+const MAX_SCRATCH = 16 * 1024 * 1024;
+
+function takeScratch(size: number): Buffer | undefined {
+  if (size > MAX_SCRATCH) return undefined;
+  const s =
+    spare !== undefined && spare.length >= size ? spare : Buffer.allocUnsafeSlow(grow(size));
+  spare = undefined;
+  return s;
+}
+
+/** Sizes rounded up to a power of two (at least 64 KiB), so a growing batch size reallocates rarely. */
+function grow(size: number): number {
+  let n = 64 * 1024;
+  while (n < size) n *= 2;
+  return n;
+}
+
 interface BatchOptions {
   compression: number;
   compress: Compress;
@@ -147,7 +166,11 @@ async function recordBatch(p: ProducePartitionData, b: BatchOptions): Promise<Bu
   // buffer of their own that the codec reads.
   const codec = b.compression & CODEC_MASK;
   const at = codec === 0 ? BATCH_HEADER : 0;
-  const r = Buffer.allocUnsafe(at + recordsSize);
+  // The codec's input lives only until its promise settles: reuse one scratch buffer for it rather
+  // than allocating a batch-sized buffer per request (large short-lived buffers are what kept the
+  // tap's publisher thread in the garbage collector). A concurrent batch gets a buffer of its own.
+  const scratch = codec !== 0 ? takeScratch(recordsSize) : undefined;
+  const r = scratch ?? Buffer.allocUnsafe(at + recordsSize);
   let o = at;
   for (let i = 0; i < n; i++) {
     const m = messages[i] as ProduceMessage;
@@ -161,7 +184,12 @@ async function recordBatch(p: ProducePartitionData, b: BatchOptions): Promise<Bu
   }
   let batch = r;
   if (codec !== 0) {
-    const compressed = await b.compress(b.compression, r);
+    let compressed: Buffer;
+    try {
+      compressed = await b.compress(b.compression, r.subarray(0, recordsSize));
+    } finally {
+      if (scratch) spare = scratch;
+    }
     batch = Buffer.allocUnsafe(BATCH_HEADER + compressed.length);
     batch.set(compressed, BATCH_HEADER);
   }
