@@ -68,6 +68,7 @@ export function closedPublisherError(): ShadowdiffError {
 /** A KafkaRecordPublisher whose state, lastError and ready() read `status`. */
 export function publisherWith(status: PublisherStatus, ops: RecordPublisher): KafkaRecordPublisher {
   return {
+    copiesValues: ops.copiesValues === true,
     get state() {
       return status.state;
     },

@@ -104,6 +104,8 @@ export function createThreadedKafkaPublisher(options: KafkaPublisherOptions): Ka
   let current = spawn();
 
   return publisherWith(status, {
+    // pack() copies every value into the transferred buffer before publish returns.
+    copiesValues: true,
     publish(messages: OutboundMessage[]): Promise<void> {
       if (messages.length === 0) return Promise.resolve();
       const refusal = status.refusal();

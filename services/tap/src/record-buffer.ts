@@ -1,5 +1,6 @@
 import { ShadowdiffError } from '@shadowdiff/contracts';
-import type { OutboundMessage, RecordPublisher } from '@shadowdiff/engine';
+import type { RecordPublisher } from '@shadowdiff/engine';
+import { RecordQueue, batchMessages } from './record-queue.js';
 import { RateLimitedCounterLog } from './rate-limited-log.js';
 import type { DropReason, TapMetrics } from './tap-metrics.js';
 
@@ -41,7 +42,7 @@ export interface BufferStats {
  * records, so retrying never grows memory past it. What does not fit is dropped and counted.
  */
 export class RecordBuffer {
-  private queue: OutboundMessage[] = [];
+  private queue = new RecordQueue();
   private bytes = 0;
   /** When the oldest queued record arrived (the queue went from empty to non-empty). */
   private queuedSince = 0;
@@ -78,7 +79,7 @@ export class RecordBuffer {
       return this.drop('buffer_full', 1);
     }
     if (this.queue.length === 0) this.queuedSince = Date.now();
-    this.queue.push({ topic: o.topic, key, value });
+    this.queue.push(key, value);
     this.bytes += value.byteLength;
     if (this.sending === undefined) {
       // A batch that fills up while lingering goes at once; otherwise the linger starts here.
@@ -127,7 +128,7 @@ export class RecordBuffer {
     this.timer = undefined;
     if (this.queue.length > 0) {
       const left = this.queue.length;
-      this.queue = [];
+      this.queue.clear();
       this.bytes = 0;
       this.drop('shutdown', left);
     }
@@ -154,39 +155,41 @@ export class RecordBuffer {
     let take = 0;
     let batchBytes = 0;
     while (take < this.queue.length && take < o.maxBatchRecords) {
-      const size = (this.queue[take] as OutboundMessage).value.byteLength;
+      const size = this.queue.sizeAt(take);
       if (take > 0 && batchBytes + size > o.maxBatchBytes) break;
       batchBytes += size;
       take++;
     }
-    const batch = this.queue.splice(0, take);
+    const batch = this.queue.take(take);
     this.queuedSince = Date.now();
-    this.sending = o.publisher.publish(batch).then(
-      () => {
-        this.bytes -= batchBytes;
-        this.backoffMs = 0;
-        this.lastPublishedAt = Date.now();
-        o.metrics.published(batch.length);
-        this.sent(0);
-      },
-      (error: unknown) => {
-        this.lastError = error instanceof Error ? error.message : String(error);
-        this.drops.note('publish_error', 1);
-        const retriable = !(error instanceof ShadowdiffError) || error.retriable;
-        if (retriable) {
-          this.queue.unshift(...batch);
-          this.queuedSince = 0;
-        } else {
+    this.sending = o.publisher
+      .publish(batchMessages(o.topic, batch, o.publisher.copiesValues === true))
+      .then(
+        () => {
           this.bytes -= batchBytes;
-          this.drop('publish_failed', batch.length);
-        }
-        this.backoffMs = Math.min(
-          o.retryMaxMs ?? 5_000,
-          this.backoffMs === 0 ? (o.retryInitialMs ?? 100) : this.backoffMs * 2,
-        );
-        this.sent(this.backoffMs);
-      },
-    );
+          this.backoffMs = 0;
+          this.lastPublishedAt = Date.now();
+          o.metrics.published(take);
+          this.sent(0);
+        },
+        (error: unknown) => {
+          this.lastError = error instanceof Error ? error.message : String(error);
+          this.drops.note('publish_error', 1);
+          const retriable = !(error instanceof ShadowdiffError) || error.retriable;
+          if (retriable) {
+            this.queue.putBack(batch);
+            this.queuedSince = 0;
+          } else {
+            this.bytes -= batchBytes;
+            this.drop('publish_failed', take);
+          }
+          this.backoffMs = Math.min(
+            o.retryMaxMs ?? 5_000,
+            this.backoffMs === 0 ? (o.retryInitialMs ?? 100) : this.backoffMs * 2,
+          );
+          this.sent(this.backoffMs);
+        },
+      );
   }
 
   private sent(backoffMs: number): void {

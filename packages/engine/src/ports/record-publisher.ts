@@ -9,6 +9,11 @@ export interface OutboundMessage {
 
 /** Publishes messages; resolves once the transport accepted them (acked, for Kafka). */
 export interface RecordPublisher {
+  /**
+   * True when `publish` has copied every value by the time it returns (it keeps no reference to
+   * the caller's bytes), so callers may pass views into buffers they share. Default false.
+   */
+  readonly copiesValues?: boolean;
   publish(messages: OutboundMessage[]): Promise<void>;
   close(): Promise<void>;
 }
