@@ -36,10 +36,10 @@ export interface ProxyContext {
 
 /**
  * The request handler of both modes. The client's exchange with the primary is a plain streaming
- * proxy: status, headers (minus hop-by-hop), bytes and trailers pass as they come, with back-pressure
- * end to end; capture only listens alongside (`data` listeners next to `pipe`). Everything the tap
- * adds — the shadow request, record building, redaction, encoding — happens beside that stream or
- * after the primary's last byte was handed to the client socket.
+ * proxy (`PrimaryExchange`): status, headers (minus hop-by-hop), bytes and trailers pass as they
+ * come, with back-pressure end to end; capture only keeps references to the chunks on the way.
+ * Everything the tap adds — the shadow request, record building, redaction, encoding — happens
+ * beside that stream or after the primary's last byte was handed to the client socket.
  */
 export function createRequestHandler(
   ctx: ProxyContext,
