@@ -56,6 +56,10 @@ export function forwardHeaders(
       if (!(keepTransferEncoding && lower === 'transfer-encoding')) continue;
     } else if (dropExpect && lower === 'expect') {
       continue;
+    } else if (!keepTransferEncoding && lower === 'trailer') {
+      // Trailers go only in chunked messages: an HTTP/1.0 client gets none (node refuses to send a
+      // Trailer header it cannot honour), and request trailers are not forwarded.
+      continue;
     }
     out.push(name, raw[i + 1] as string);
   }

@@ -156,6 +156,27 @@ describe('sidecar proxy', () => {
     expect(fixed?.meta).toMatchObject({ mode: 'sidecar', traceSource: 'generated' });
   });
 
+  it('serves HTTP/1.0 clients without Host: the upstream gets one, the body comes unchunked', async () => {
+    const up = await upstream();
+    const { tap, records } = await sidecar(up.url);
+    const { port } = new URL(tap.url);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket: Socket = connect(Number(port), '127.0.0.1');
+      let text = '';
+      socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
+      socket.on('end', () => resolve(text)); // HTTP/1.0: the tap closes after the response
+      socket.on('error', reject);
+      socket.write('GET /chunked HTTP/1.0\r\n\r\n');
+    });
+    const [head, body] = raw.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.[01] 201 /);
+    expect(head).not.toMatch(/transfer-encoding/i);
+    expect(body).toBe('first,second,third');
+    expect(up.seen.at(-1)?.headers.host).toBe(new URL(up.url).host);
+    await expect.poll(() => records().length).toBe(1);
+    expect(Buffer.from(records()[0]?.response?.body ?? []).toString()).toBe('first,second,third');
+  });
+
   it('keeps client connections alive across requests', async () => {
     const up = await upstream();
     const { tap } = await sidecar(up.url);

@@ -240,9 +240,17 @@ class PrimaryExchange implements ExchangeHandler {
   onHeaders(status: number, raw: Buffer[], resume: () => void, statusText: string): boolean {
     this.deadline.touch();
     const rawHeaders = headerStrings(raw);
+    try {
+      this.res.writeHead(status, statusText, forwardHeaders(rawHeaders, undefined, this.http11));
+    } catch (error) {
+      // A head node will not send (an invalid status line, say): a 502 and an `other` failure,
+      // rather than a half-written response.
+      this.abort?.(error as Error);
+      this.onError(error as Error);
+      return false;
+    }
     this.status = status;
     this.rawHeaders = rawHeaders;
-    this.res.writeHead(status, statusText, forwardHeaders(rawHeaders, undefined, this.http11));
     this.res.on('drain', resume);
     return true;
   }
