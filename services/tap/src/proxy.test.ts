@@ -76,6 +76,10 @@ function upstreamHandler(req: http.IncomingMessage, res: http.ServerResponse, bo
     res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 100 });
     res.write('0123456789');
     setTimeout(() => res.socket?.destroy(), 20);
+  } else if (path === '/close') {
+    // An upstream that closes every connection after answering.
+    res.writeHead(200, { 'content-type': 'text/plain', connection: 'close' });
+    res.end(`closing ${req.method}`);
   } else if (path === '/big') {
     const big = Buffer.alloc(BIG, 'x');
     res.writeHead(200, { 'content-type': 'text/plain', 'content-length': big.length });
@@ -175,6 +179,25 @@ describe('sidecar proxy', () => {
     expect(up.seen.at(-1)?.headers.host).toBe(new URL(up.url).host);
     await expect.poll(() => records().length).toBe(1);
     expect(Buffer.from(records()[0]?.response?.body ?? []).toString()).toBe('first,second,third');
+  });
+
+  it('answers HEAD without a body, and keeps working when the upstream closes every connection', async () => {
+    const up = await upstream();
+    const { tap, records } = await sidecar(up.url, { mirror: { methods: ['GET', 'HEAD'] } });
+    const head = await fetchRaw(`${tap.url}/fixed`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.body.length).toBe(0);
+    expect(endToEnd(head.rawHeaders)).toContainEqual(['Content-Length', String(JSON_BODY.length)]);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    for (let i = 0; i < 5; i++) {
+      const r = await fetchRaw(`${tap.url}/close`, { agent });
+      expect(r.status).toBe(200);
+      expect(r.body.toString()).toBe('closing GET');
+    }
+    agent.destroy();
+    await expect.poll(() => records().length).toBe(6);
+    expect(records().map((r) => r.response?.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(records().every((r) => r.error === undefined)).toBe(true);
   });
 
   it('keeps client connections alive across requests', async () => {
