@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { forwardHeaders, recordHeaders } from './headers.js';
+import { recordHeaders, requestHeaders } from './headers.js';
 
-describe('forwardHeaders', () => {
+describe('requestHeaders', () => {
   it('drops hop-by-hop headers and those Connection names, keeping case, order and repeats', () => {
     const raw = [
       'Host',
@@ -21,7 +21,7 @@ describe('forwardHeaders', () => {
       'TE',
       'trailers',
     ];
-    expect(forwardHeaders(raw, ['traceparent', 't'])).toEqual([
+    expect(requestHeaders(raw, ['traceparent', 't'])).toEqual([
       'Host',
       'a',
       'Accept',

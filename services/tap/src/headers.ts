@@ -31,39 +31,46 @@ function connectionTokens(raw: readonly string[]): Set<string> | undefined {
 }
 
 /**
- * The end-to-end headers of a message, in their original case, order and repetition (node's
- * rawHeaders layout: name, value, name, value, ...), with `extra` pairs appended.
- *
- * `keepTransferEncoding` is for responses to HTTP/1.1 clients: node then frames the body exactly as
- * the header says (chunked stays chunked, at its original position in the header list, and a
- * `gzip, chunked` transfer coding is not lost), instead of re-deciding and appending its own.
- *
- * `dropExpect` is for requests sent upstream: node's server has already answered the client's
- * `Expect: 100-continue` itself (as nginx does), and the upstream gets the whole body at once.
+ * Headers for the request sent upstream: the client's end-to-end headers in their original case,
+ * order and repetition (node's rawHeaders layout: name, value, ...), with `extra` pairs appended.
+ * Also left out: `Expect` (node's server has already answered the client's `100-continue` itself,
+ * as nginx does, and the upstream gets the whole body at once) and `Trailer` (request trailers are
+ * not forwarded).
  */
-export function forwardHeaders(
-  raw: readonly string[],
-  extra?: readonly string[],
-  keepTransferEncoding = false,
-  dropExpect = false,
-): string[] {
+export function requestHeaders(raw: readonly string[], extra?: readonly string[]): string[] {
+  const out = endToEndHeaders(raw, false, 'expect');
+  if (extra) for (const v of extra) out.push(v);
+  return out;
+}
+
+/**
+ * Headers for the response sent to the client. To an HTTP/1.1 client (`chunked`), node frames the
+ * body exactly as `Transfer-Encoding` says (chunked stays chunked, at its original position, and a
+ * `gzip, chunked` coding is not lost) instead of re-deciding and appending its own. To an HTTP/1.0
+ * client `Trailer` is left out: trailers go only in chunked messages, and node refuses to send a
+ * Trailer header it cannot honour.
+ */
+export function responseHeaders(raw: readonly string[], chunked: boolean): string[] {
+  return endToEndHeaders(raw, chunked);
+}
+
+/**
+ * The end-to-end headers (hop-by-hop ones and those `Connection` lists dropped, as RFC 9110 asks),
+ * minus `drop`; `Transfer-Encoding` and `Trailer` stay only when the hop can chunk.
+ */
+function endToEndHeaders(raw: readonly string[], chunked: boolean, drop?: string): string[] {
   const listed = connectionTokens(raw);
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i] as string;
     const lower = name.toLowerCase();
     if (HOP_BY_HOP.has(lower) || listed?.has(lower) === true) {
-      if (!(keepTransferEncoding && lower === 'transfer-encoding')) continue;
-    } else if (dropExpect && lower === 'expect') {
-      continue;
-    } else if (!keepTransferEncoding && lower === 'trailer') {
-      // Trailers go only in chunked messages: an HTTP/1.0 client gets none (node refuses to send a
-      // Trailer header it cannot honour), and request trailers are not forwarded.
+      if (!(chunked && lower === 'transfer-encoding')) continue;
+    } else if (lower === drop || (!chunked && lower === 'trailer')) {
       continue;
     }
     out.push(name, raw[i + 1] as string);
   }
-  if (extra) for (const v of extra) out.push(v);
   return out;
 }
 

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Role, TapConfig, UpstreamError } from '@shadowdiff/contracts';
 import { BodyCapture } from './body-capture.js';
 import type { Deadline, Deadlines } from './deadlines.js';
-import { forwardHeaders } from './headers.js';
+import { requestHeaders, responseHeaders } from './headers.js';
 import type { MirrorDecision, RequestFacts, SkipReason } from './mirror-policy.js';
 import type { Captured, Recorder, Side } from './recorder.js';
 import type { CapturedRequest } from '@shadowdiff/contracts';
@@ -13,8 +13,8 @@ import type { TapMetrics } from './tap-metrics.js';
 import { extractTraceId, newTraceparent } from './trace-id.js';
 import type { TraceSource } from './trace-id.js';
 import { upstreamErrorKind } from './upstream-error.js';
-import { headerStrings } from './upstream.js';
-import type { ExchangeHandler, Upstream } from './upstream.js';
+import { AbortableExchange, headerStrings } from './upstream.js';
+import type { Upstream } from './upstream.js';
 
 export interface ProxyContext {
   mode: 'sidecar' | 'mirror';
@@ -128,12 +128,11 @@ export function createRequestHandler(
     );
 
     if (mirroring && shadow !== undefined && pair !== undefined) {
-      const shadowHeaders = forwardHeaders(
-        req.rawHeaders,
-        [...(extra ?? []), shadow.markerHeader, '1'],
-        false,
-        true,
-      );
+      const shadowHeaders = requestHeaders(req.rawHeaders, [
+        ...(extra ?? []),
+        shadow.markerHeader,
+        '1',
+      ]);
       let started = false;
       const start = (): void => {
         if (started) return;
@@ -146,28 +145,17 @@ export function createRequestHandler(
         }
         const body = reqBody !== undefined && reqBody.size > 0 ? reqBody.bytes() : undefined;
         sendShadow(shadow, method, url, shadowHeaders, body, (result) => {
-          pair.settle(
-            'shadow',
-            result.kind === 'response'
-              ? {
-                  role: 'shadow',
-                  traceId,
-                  traceSource,
-                  capturedAt,
-                  durationMs: performance.now() - startedAt,
-                  request: capturedRequest(),
-                  response: recorder.response(result.status, result.rawHeaders, result.body),
-                }
-              : {
-                  role: 'shadow',
-                  traceId,
-                  traceSource,
-                  capturedAt,
-                  durationMs: performance.now() - startedAt,
-                  request: capturedRequest(),
-                  error: result.error,
-                },
-          );
+          pair.settle('shadow', {
+            role: 'shadow',
+            traceId,
+            traceSource,
+            capturedAt,
+            durationMs: performance.now() - startedAt,
+            request: capturedRequest(),
+            ...(result.kind === 'response'
+              ? { response: recorder.response(result.status, result.rawHeaders, result.body) }
+              : { error: result.error }),
+          });
         });
       };
       if (declared === 0) start();
@@ -192,7 +180,7 @@ export function createRequestHandler(
     primary.exchange(
       method,
       url,
-      forwardHeaders(req.rawHeaders, extra, false, true),
+      requestHeaders(req.rawHeaders, extra),
       declared === 0 ? null : reqBody !== undefined ? teeBody(req, reqBody) : req,
       exchange,
     );
@@ -208,13 +196,10 @@ type Finish = (side: Pick<Side, 'response' | 'error'> | undefined, skip?: SkipRe
  * pauses the upstream instead of growing memory); the capture only keeps references to the chunks.
  * One object per request holds what closures would otherwise each capture.
  */
-class PrimaryExchange implements ExchangeHandler {
+class PrimaryExchange extends AbortableExchange {
   private readonly deadline: Deadline;
-  private abort: ((reason?: Error) => void) | undefined;
   private status = 0;
   private rawHeaders: string[] | undefined;
-  private settled = false;
-  private gone = false;
 
   constructor(
     private readonly ctx: ProxyContext,
@@ -223,25 +208,15 @@ class PrimaryExchange implements ExchangeHandler {
     private readonly capture: BodyCapture | undefined,
     private readonly finish: Finish | undefined,
   ) {
+    super();
     this.deadline = ctx.deadlines.track(this);
-  }
-
-  /** The deadline expired: end the exchange; onError reports it as a timeout. */
-  destroy(error: Error): void {
-    if (this.abort) this.abort(error);
-    else this.onError(error);
-  }
-
-  onConnect(abort: (reason?: Error) => void): void {
-    if (this.gone || this.settled) abort();
-    else this.abort = abort;
   }
 
   onHeaders(status: number, raw: Buffer[], resume: () => void, statusText: string): boolean {
     this.deadline.touch();
     const rawHeaders = headerStrings(raw);
     try {
-      this.res.writeHead(status, statusText, forwardHeaders(rawHeaders, undefined, this.http11));
+      this.res.writeHead(status, statusText, responseHeaders(rawHeaders, this.http11));
     } catch (error) {
       // A head node will not send (an invalid status line, say): a 502 and an `other` failure,
       // rather than a half-written response.
@@ -282,10 +257,6 @@ class PrimaryExchange implements ExchangeHandler {
   onError(error: Error): void {
     this.deadline.clear();
     if (this.settled) return;
-    if (this.gone) {
-      this.settle(undefined, 'client_aborted');
-      return;
-    }
     const { res, ctx } = this;
     const kind = upstreamErrorKind(error);
     ctx.metrics.upstreamError(ctx.role, kind);
@@ -319,10 +290,10 @@ class PrimaryExchange implements ExchangeHandler {
   /** The client's connection closed before its response was complete. */
   clientGone(): void {
     if (this.settled) return;
-    this.gone = true;
     this.deadline.clear();
-    this.abort?.();
+    // Settled first: the abort's error report (possibly synchronous) then finds nothing to do.
     this.settle(undefined, 'client_aborted');
+    this.abort?.();
   }
 
   private settle(side: Pick<Side, 'response' | 'error'> | undefined, skip?: SkipReason): void {

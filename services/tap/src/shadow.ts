@@ -5,8 +5,8 @@ import type { TapMetrics } from './tap-metrics.js';
 import { Deadlines } from './deadlines.js';
 import type { Deadline } from './deadlines.js';
 import { UpstreamTimeoutError, upstreamErrorKind } from './upstream-error.js';
-import { headerStrings } from './upstream.js';
-import type { ExchangeHandler, Upstream } from './upstream.js';
+import { AbortableExchange, headerStrings } from './upstream.js';
+import type { Upstream } from './upstream.js';
 
 /** The shadow side of mirror mode: its upstream, limits, and the in-flight bound. */
 export class ShadowTarget {
@@ -109,32 +109,21 @@ export function sendShadow(
 }
 
 /** One mirrored exchange: captures the answer, reports once, releases the slot. */
-class ShadowExchange implements ExchangeHandler {
+class ShadowExchange extends AbortableExchange {
   private readonly startedAt = performance.now();
   private readonly capture: BodyCapture;
   /** A whole-exchange deadline (never touched): expiry aborts, reported as a timeout. */
   private readonly deadline: Deadline;
-  private abort: ((reason?: Error) => void) | undefined;
   private status = 0;
   private rawHeaders: Buffer[] = [];
-  private settled = false;
 
   constructor(
     private readonly target: ShadowTarget,
     private readonly done: (result: ShadowResult) => void,
   ) {
+    super();
     this.capture = new BodyCapture(target.options.captureBodyBytes);
     this.deadline = target.deadlines.track(this);
-  }
-
-  destroy(error: Error): void {
-    if (this.abort) this.abort(error);
-    else this.onError(error);
-  }
-
-  onConnect(abort: (reason?: Error) => void): void {
-    if (this.settled) abort();
-    else this.abort = abort;
   }
 
   onHeaders(status: number, rawHeaders: Buffer[]): boolean {

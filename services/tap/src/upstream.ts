@@ -26,6 +26,37 @@ export interface ExchangeHandler {
   onError(error: Error): void;
 }
 
+/**
+ * What every exchange does with undici's abort hook: keep it, use it when the tap's deadline
+ * expires (`destroy`, the Deadlines target), and abort at once an exchange that was already settled
+ * (ended by a deadline or the client) before undici handed it a connection.
+ */
+export abstract class AbortableExchange implements ExchangeHandler {
+  protected abort: ((reason?: Error) => void) | undefined;
+  protected settled = false;
+
+  /** The deadline expired: end the exchange; onError reports it as a timeout. */
+  destroy(error: Error): void {
+    if (this.abort) this.abort(error);
+    else this.onError(error);
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    if (this.settled) abort();
+    else this.abort = abort;
+  }
+
+  abstract onHeaders(
+    statusCode: number,
+    rawHeaders: Buffer[],
+    resume: () => void,
+    statusText: string,
+  ): boolean;
+  abstract onData(chunk: Buffer): boolean;
+  abstract onComplete(trailers: Buffer[] | null): void;
+  abstract onError(error: Error): void;
+}
+
 /** One service the tap talks to, with its own keep-alive pool. */
 export interface Upstream {
   /** As configured, for logs and errors. */
