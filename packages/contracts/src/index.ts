@@ -33,6 +33,8 @@ export type {
 export { ERROR_CODES, ShadowdiffError, DecodeError, ConfigError, UsageError } from './errors.js';
 export type { ErrorCode, ShadowdiffErrorOptions } from './errors.js';
 export type { Decoded } from './codec/result.js';
+export { TapRecordEncoder } from './codec/tap-record-writer.js';
+export type { EncodedTapRecord } from './codec/tap-record-writer.js';
 export {
   encodeTapRecord,
   decodeTapRecord,

@@ -1,6 +1,7 @@
 import { ShadowdiffError } from '@shadowdiff/contracts';
 import type { RecordPublisher } from '@shadowdiff/engine';
 import { RecordQueue, batchMessages } from './record-queue.js';
+import type { RecordBytes } from './record-queue.js';
 import { RateLimitedCounterLog } from './rate-limited-log.js';
 import type { DropReason, TapMetrics } from './tap-metrics.js';
 
@@ -72,7 +73,7 @@ export class RecordBuffer {
   }
 
   /** Queues one message; false when it was dropped (budget full or buffer closed). */
-  offer(key: string, value: Uint8Array): boolean {
+  offer(key: string, value: RecordBytes): boolean {
     const o = this.options;
     if (this.closed) return this.drop('shutdown', 1);
     if (this.queue.length >= o.maxRecords || this.bytes + value.byteLength > o.maxBytes) {

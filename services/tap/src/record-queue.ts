@@ -1,4 +1,8 @@
+import type { EncodedTapRecord } from '@shadowdiff/contracts';
 import type { OutboundMessage } from '@shadowdiff/engine';
+
+/** A record's bytes: as a buffer, or from an encoder that writes them where they are kept. */
+export type RecordBytes = Uint8Array | EncodedTapRecord;
 
 /** Records taken off a RecordQueue, to publish (and to put back if that fails). */
 export interface QueuedBatch {
@@ -38,13 +42,14 @@ export class RecordQueue {
     return this.lengths[i] as number;
   }
 
-  push(key: string | null, value: Uint8Array): void {
+  push(key: string | null, value: RecordBytes): void {
     const size = value.byteLength;
     if (this.segment === undefined || this.used + size > this.segment.length) {
       this.segment = Buffer.allocUnsafeSlow(Math.max(SEGMENT_BYTES, size));
       this.used = 0;
     }
-    this.segment.set(value, this.used);
+    if (value instanceof Uint8Array) this.segment.set(value, this.used);
+    else value.copyTo(this.segment, this.used);
     this.keys.push(key);
     this.segments.push(this.segment);
     this.starts.push(this.used);

@@ -1,4 +1,4 @@
-import { TAP_RECORD_VERSION, encodeTapRecord } from '@shadowdiff/contracts';
+import { TAP_RECORD_VERSION, TapRecordEncoder } from '@shadowdiff/contracts';
 import type {
   CapturedRequest,
   CapturedResponse,
@@ -46,6 +46,8 @@ export interface Side {
  */
 export class Recorder {
   private readonly metaBySource = new Map<string, Record<string, string>>();
+  /** Writes each record straight into the buffer's queue: no frame-sized buffer per record. */
+  private readonly encoder = new TapRecordEncoder();
 
   constructor(private readonly options: RecorderOptions) {}
 
@@ -91,7 +93,7 @@ export class Recorder {
     };
     if (side.response) record.response = side.response.value;
     if (side.error) record.error = side.error;
-    return o.buffer.offer(side.traceId, encodeTapRecord(record));
+    return o.buffer.offer(side.traceId, this.encoder.encode(record));
   }
 
   private body(

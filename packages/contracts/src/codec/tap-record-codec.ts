@@ -4,6 +4,13 @@ import type { TapRecord, TapRecordHeader } from '../tap-record.js';
 import type { Decoded } from './result.js';
 import { isTapRecordHeader } from './tap-record-fast-check.js';
 import { zodReason } from './zod-reason.js';
+import {
+  FRAME_MAGIC_0,
+  FRAME_MAGIC_1,
+  FRAME_VERSION,
+  PRELUDE,
+  TapRecordEncoder,
+} from './tap-record-writer.js';
 
 /**
  * Framed encoding of a TapRecord as a Kafka message value:
@@ -18,64 +25,15 @@ import { zodReason } from './zod-reason.js';
  * Bodies travel as raw bytes: JSON-escaping or base64 would cost far more than the framing and
  * would not keep binary bodies byte for byte. Decoding slices the bodies without copying.
  */
-export const FRAME_MAGIC_0 = 0x53; // 'S'
-export const FRAME_MAGIC_1 = 0x44; // 'D'
-export const FRAME_VERSION = 1;
-const PRELUDE = 8;
-const EMPTY = new Uint8Array(0);
+export { FRAME_MAGIC_0, FRAME_MAGIC_1, FRAME_VERSION } from './tap-record-writer.js';
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+const encoder = new TapRecordEncoder();
 
+/** Encodes a record as a framed Kafka message value (a new Buffer; see TapRecordEncoder to skip it). */
 export function encodeTapRecord(record: TapRecord): Buffer {
-  const header: TapRecordHeader = {
-    v: record.v,
-    traceId: record.traceId,
-    role: record.role,
-    service: record.service,
-    tapId: record.tapId,
-    capturedAt: record.capturedAt,
-    durationMs: record.durationMs,
-    request: {
-      method: record.request.method,
-      url: record.request.url,
-      headers: record.request.headers,
-      bodyLength: record.request.body.byteLength,
-      bodySize: record.request.bodySize,
-      bodyTruncated: record.request.bodyTruncated,
-      ...(record.request.contentEncoding !== undefined
-        ? { contentEncoding: record.request.contentEncoding }
-        : {}),
-    },
-    ...(record.response
-      ? {
-          response: {
-            status: record.response.status,
-            headers: record.response.headers,
-            bodyLength: record.response.body.byteLength,
-            bodySize: record.response.bodySize,
-            bodyTruncated: record.response.bodyTruncated,
-            ...(record.response.contentEncoding !== undefined
-              ? { contentEncoding: record.response.contentEncoding }
-              : {}),
-          },
-        }
-      : {}),
-    ...(record.error ? { error: record.error } : {}),
-    ...(record.meta ? { meta: record.meta } : {}),
-  };
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const reqBody = record.request.body;
-  const resBody = record.response?.body ?? EMPTY;
-  const out = Buffer.allocUnsafe(PRELUDE + json.length + reqBody.byteLength + resBody.byteLength);
-  out[0] = FRAME_MAGIC_0;
-  out[1] = FRAME_MAGIC_1;
-  out[2] = FRAME_VERSION;
-  out[3] = 0;
-  out.writeUInt32BE(json.length, 4);
-  json.copy(out, PRELUDE);
-  let at = PRELUDE + json.length;
-  out.set(reqBody, at);
-  at += reqBody.byteLength;
-  out.set(resBody, at);
+  const encoded = encoder.encode(record);
+  const out = Buffer.allocUnsafe(encoded.byteLength);
+  encoded.copyTo(out, 0);
   return out;
 }
 
