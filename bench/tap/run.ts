@@ -5,14 +5,17 @@
  * with the shadow healthy, 10x slower, and down. Prints req/s, p50/p99 and CPU per request as
  * ratios to figures measured in the same run, then checks the issue's targets. Not a timed test.
  *
- * Run: `npm run bench:tap`. Env: BENCH_DURATION_MS (1500), BENCH_WARMUP_MS (400), BENCH_ROUNDS (2),
+ * Run: `npm run bench:tap`. Env: BENCH_DURATION_MS (1500), BENCH_FIXED_MS (5000), BENCH_WARMUP_MS (400),
+ * BENCH_ROUNDS (2), BENCH_PIN (1: the hop under test on a core of its own), BENCH_ISOLATE (0: leave
+ * the other hops running), BENCH_TAP_NODE_FLAGS (--max-semi-space-size=32),
  * BENCH_CONNECTIONS (32), KAFKA_BROKERS (127.0.0.1:19092), NGINX (path), BENCH_NO_INSTALL=1,
  * BENCH_LINGER_MS (the taps' tap.buffer.lingerMs), BENCH_RATE (the fixed load; default half the tap's maximum), BENCH_ONLY (a regular expression:
  * run only the scenarios it matches, plus direct; targets whose scenarios did not run are left out).
  */
 import { randomUUID } from 'node:crypto';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, get } from 'node:http';
 import { connect } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
@@ -27,9 +30,20 @@ import type { Child } from './proc.js';
 import type { TapProcessSpec } from './tap-process.js';
 
 const DURATION = Number(process.env.BENCH_DURATION_MS ?? 1_500);
+/** Fixed-load runs are longer: a p99 over a few thousand requests is set by one stall of the machine. */
+const FIXED_DURATION = Number(process.env.BENCH_FIXED_MS ?? 5_000);
 const WARMUP = Number(process.env.BENCH_WARMUP_MS ?? 400);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
+/**
+ * BENCH_PIN=1: the hop under test on core 1, as a sidecar with a CPU of its own; the load generator,
+ * the upstreams and the broker (which in production runs on other machines) on core 0. Off by
+ * default: pinned, a tap's collector threads share its one core, and no p99 improved in the runs
+ * tried (session 5).
+ */
+const PIN = process.env.BENCH_PIN === '1' && cpus().length >= 2;
+const WORLD = 0;
+const HOP = 1;
 const here = dirname(fileURLToPath(import.meta.url));
 const script = (name: string): string => join(here, name);
 const log = (line: string): void => {
@@ -49,10 +63,55 @@ async function child(
   args: string[],
   label: string,
   port?: number,
+  core?: number,
 ): Promise<Child> {
-  const c = await start(command, args, label, port);
+  const c =
+    PIN && core !== undefined
+      ? await start('taskset', ['-c', String(core), command, ...args], label, port)
+      : await start(command, args, label, port);
   children.push(c);
+  if (core === HOP) hops.add(c.pid);
   return c;
+}
+
+/** Every process that is a hop under test (proxies, taps, nginx's master and workers). */
+const hops = new Set<number>();
+/**
+ * BENCH_ISOLATE (default 1): while one hop is measured, the others are stopped (SIGSTOP), as in a
+ * deployment where one tap runs per pod. Idle, they still collect garbage (V8 shrinks an idle heap
+ * with full collections of 20-60 ms here) and run timers, on the cores the measured hop needs.
+ */
+const ISOLATE = process.env.BENCH_ISOLATE !== '0';
+/**
+ * Node flags for the taps, as infra/k8s and infra/compose run them (NODE_OPTIONS): a 32 MB
+ * semi-space. With node's 16 MB, records waiting out their linger were promoted often enough for a
+ * full collection every few seconds at a few thousand requests per second (services/tap/README.md).
+ */
+const TAP_NODE_FLAGS = (process.env.BENCH_TAP_NODE_FLAGS ?? '--max-semi-space-size=32')
+  .split(' ')
+  .filter((flag) => flag !== '');
+
+function signalAll(pids: Iterable<number>, signal: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Already gone: nothing to stop or continue.
+    }
+  }
+}
+
+/** Runs `run` with every other hop stopped, after the last one had time to flush its records. */
+async function alone<T>(pids: number[], run: () => Promise<T>): Promise<T> {
+  if (!ISOLATE) return run();
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  const others = [...hops].filter((pid) => !pids.includes(pid));
+  signalAll(others, 'SIGSTOP');
+  try {
+    return await run();
+  } finally {
+    signalAll(others, 'SIGCONT');
+  }
 }
 
 /** One load run against `url`, charging the CPU of `pids` to it. */
@@ -61,16 +120,14 @@ async function measure(name: string, url: string, pids: number[], rate?: number)
     url,
     connections: rate === undefined ? CONNECTIONS : 64,
     warmupMs: WARMUP,
-    durationMs: DURATION,
+    durationMs: rate === undefined ? DURATION : FIXED_DURATION,
     ...(rate !== undefined ? { rate } : {}),
   };
-  const load = spawn(process.execPath, [script('load.js'), JSON.stringify(spec)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const load = loadGenerator(spec, 'pipe');
   let cpu0 = 0;
   let cpu1 = 0;
   let result: LoadResult | undefined;
-  for await (const line of createInterface({ input: load.stdout })) {
+  for await (const line of createInterface({ input: load.stdout as NodeJS.ReadableStream })) {
     if (line === 'measuring') cpu0 = totalCpu(pids);
     else if (line === 'end') cpu1 = totalCpu(pids);
     else result = JSON.parse(line) as LoadResult;
@@ -87,6 +144,23 @@ async function measure(name: string, url: string, pids: number[], rate?: number)
       (result.backlog > 0 ? `  backlog ${result.backlog}` : ''),
   );
   return row;
+}
+
+/** The load generator, on the world's core when pinned. */
+function loadGenerator(spec: LoadSpec, stdout: 'pipe' | 'ignore'): ChildProcess {
+  const args = [script('load.js'), JSON.stringify(spec)];
+  return PIN
+    ? spawn('taskset', ['-c', String(WORLD), process.execPath, ...args], {
+        stdio: ['ignore', stdout, 'inherit'],
+      })
+    : spawn(process.execPath, args, { stdio: ['ignore', stdout, 'inherit'] });
+}
+
+/** An unrecorded closed-loop run against `url`. */
+async function warm(url: string): Promise<void> {
+  const spec: LoadSpec = { url, connections: CONNECTIONS, warmupMs: 0, durationMs: WARMUP * 3 };
+  const load = loadGenerator(spec, 'ignore');
+  await new Promise((resolve) => load.once('exit', resolve));
 }
 
 /** Median of sequential unloaded requests: the upstream's own latency, for the slow shadow. */
@@ -144,7 +218,9 @@ async function runRounds(all: Scenario[], rate?: number): Promise<Map<string, Ro
   const out: Map<string, Row>[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const rows = new Map<string, Row>();
-    for (const s of scenarios) rows.set(s.name, await measure(s.name, s.url, s.pids, rate));
+    for (const s of scenarios) {
+      rows.set(s.name, await alone(s.pids, () => measure(s.name, s.url, s.pids, rate)));
+    }
     out.push(rows);
   }
   return out;
@@ -202,13 +278,31 @@ function table(title: string, rows: Row[], base: Row): void {
 
 async function main(): Promise<void> {
   const node = process.execPath;
-  const primary = await child(node, [script('upstream.js'), '0'], 'primary upstream');
-  const shadowHealthy = await child(node, [script('upstream.js'), '0'], 'shadow upstream');
+  const primary = await child(
+    node,
+    [script('upstream.js'), '0'],
+    'primary upstream',
+    undefined,
+    WORLD,
+  );
+  const shadowHealthy = await child(
+    node,
+    [script('upstream.js'), '0'],
+    'shadow upstream',
+    undefined,
+    WORLD,
+  );
   const primaryUrl = `http://127.0.0.1:${primary.first}`;
   const median = await unloadedMedian(`${primaryUrl}/orders/42`);
   // 10x slower than the primary: nine more of its own latency, in whole ms (timer resolution).
   const slowDelay = Math.max(1, Math.round(median * 9));
-  const shadowSlow = await child(node, [script('upstream.js'), String(slowDelay)], 'slow shadow');
+  const shadowSlow = await child(
+    node,
+    [script('upstream.js'), String(slowDelay)],
+    'slow shadow',
+    undefined,
+    WORLD,
+  );
   const shadowPorts = {
     healthy: Number(shadowHealthy.first),
     slow: Number(shadowSlow.first),
@@ -216,6 +310,8 @@ async function main(): Promise<void> {
   };
 
   const kafkaUp = await reachable(BROKERS[0] as string);
+  const brokerPinned = kafkaUp && PIN ? pinBroker(BROKERS[0] as string) : undefined;
+  restoreBroker = brokerPinned?.restore;
   const publisher: TapProcessSpec['publisher'] = kafkaUp ? 'kafka' : 'discard';
   if (!kafkaUp)
     log(
@@ -233,34 +329,58 @@ async function main(): Promise<void> {
       topic: `bench.taps.${randomUUID()}`,
     } satisfies TapProcessSpec);
 
-  const pipe = await child(node, [script('pipe-proxy.js'), primaryUrl], 'pipe proxy');
+  const pipe = await child(
+    node,
+    [script('pipe-proxy.js'), primaryUrl],
+    'pipe proxy',
+    undefined,
+    HOP,
+  );
   const sidecar = await child(
     node,
-    [script('tap-process.js'), tapSpec({ mode: 'sidecar', primary: primaryUrl })],
+    [
+      ...TAP_NODE_FLAGS,
+      script('tap-process.js'),
+      tapSpec({ mode: 'sidecar', primary: primaryUrl }),
+    ],
     'tap sidecar',
+    undefined,
+    HOP,
   );
   const captureOnly = await child(
     node,
-    [script('tap-process.js'), tapSpec({ mode: 'sidecar', primary: primaryUrl }, 'discard')],
+    [
+      ...TAP_NODE_FLAGS,
+      script('tap-process.js'),
+      tapSpec({ mode: 'sidecar', primary: primaryUrl }, 'discard'),
+    ],
     'tap sidecar (no publish)',
+    undefined,
+    HOP,
   );
   const noRecording = await child(
     node,
     [
+      ...TAP_NODE_FLAGS,
       script('tap-process.js'),
       tapSpec({ mode: 'sidecar', primary: primaryUrl, percent: 0 }, 'discard'),
     ],
     'tap sidecar (0% recorded)',
+    undefined,
+    HOP,
   );
   const mirrors: Record<string, Child> = {};
   for (const [name, port] of Object.entries(shadowPorts)) {
     mirrors[name] = await child(
       node,
       [
+        ...TAP_NODE_FLAGS,
         script('tap-process.js'),
         tapSpec({ mode: 'mirror', primary: primaryUrl, shadow: `http://127.0.0.1:${port}` }),
       ],
       `tap mirror (${name})`,
+      undefined,
+      HOP,
     );
   }
 
@@ -280,15 +400,23 @@ async function main(): Promise<void> {
       shadowPorts,
       nginxPorts,
     );
-    const nginx = await child(command, args, 'nginx', nginxPorts.plain);
+    const nginx = await child(command, args, 'nginx', nginxPorts.plain, HOP);
     nginxPids = withChildren(nginx.pid);
+    for (const pid of nginxPids) hops.add(pid);
   }
   const nginxVersion = nginxBin ? 'nginx (Debian), 1 worker' : 'nginx: not available';
 
   process.stdout.write(
     [
-      `tap benchmark — node ${process.version}, ${cpus().length} cores (shared), ${DURATION} ms per run after ${WARMUP} ms warm-up, ${CONNECTIONS} keep-alive connections (closed loop)`,
+      `tap benchmark — node ${process.version}, ${cpus().length} cores (shared); max-load runs ${DURATION} ms after ${WARMUP} ms warm-up, ${CONNECTIONS} keep-alive connections (closed loop); fixed-load runs ${FIXED_DURATION} ms`,
       `upstream: 1 KB JSON; unloaded median ${median.toFixed(3)} ms; slow shadow +${slowDelay} ms (${((median + slowDelay) / median).toFixed(0)}x); down shadow: closed port`,
+      PIN
+        ? `pinned: the hop under test on core ${HOP}; load generator, upstreams${brokerPinned ? ' and the broker' : ''} on core ${WORLD}`
+        : 'not pinned: every process on any core (BENCH_PIN=1 gives the hop under test a core of its own)',
+      ISOLATE
+        ? 'isolated: the other hops are stopped (SIGSTOP) while one is measured (BENCH_ISOLATE=0: all run throughout)'
+        : 'not isolated: every hop runs throughout, idle or not',
+      `taps run as node ${TAP_NODE_FLAGS.join(' ') || '(no flags)'} (BENCH_TAP_NODE_FLAGS)`,
       `tap records: ${kafkaUp ? `published to Kafka at ${BROKERS.join(',')} (gzip, idempotent; broker CPU not counted)` : 'Kafka unreachable — not published'}; ${nginxVersion}`,
     ].join('\n') + '\n',
   );
@@ -324,6 +452,10 @@ async function main(): Promise<void> {
     ...SHADOWS.map(tapMirrorScenario),
     ...SHADOWS.flatMap(nginxMirrorScenario),
   ];
+  // A first run of anything is JIT-cold (a tap's first second runs at half speed): every hop gets one
+  // short unrecorded run before the rounds, so round 1 is not a different experiment from the rest.
+  log('warming up every hop (not recorded)');
+  for (const s of maxScenarios.filter(selected)) await alone(s.pids, () => warm(s.url));
   const rounds = await runRounds(maxScenarios);
   const rows = medianRows(maxScenarios, rounds);
   const direct = rows[0] as Row;
@@ -436,8 +568,35 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 }
 
+let restoreBroker: (() => void) | undefined;
+
+/**
+ * Puts the local broker (infra/local/kafka.sh's, found by its pid file) on the world's core for the
+ * run: it stands in for a broker on another machine, so it must not take the hop's core.
+ */
+function pinBroker(address: string): { restore(): void } | undefined {
+  const port = address.slice(address.lastIndexOf(':') + 1);
+  const pidFile = join(here, '../../../infra/local/.state', `kafka-${port}`, 'kafka.pid');
+  let pid: string;
+  try {
+    pid = readFileSync(pidFile, 'utf8').trim();
+  } catch {
+    log(`BENCH_PIN: no ${pidFile}; the broker is left where it runs`);
+    return undefined;
+  }
+  const mask = execFileSync('taskset', ['-p', pid], { encoding: 'utf8' }).trim().split(' ').pop();
+  execFileSync('taskset', ['-a', '-p', '-c', String(WORLD), pid], { stdio: 'ignore' });
+  return {
+    restore: () => {
+      if (mask) execFileSync('taskset', ['-a', '-p', mask, pid], { stdio: 'ignore' });
+    },
+  };
+}
+
 try {
   await main();
 } finally {
+  restoreBroker?.();
+  signalAll(hops, 'SIGCONT');
   await Promise.all(children.reverse().map((c) => c.stop()));
 }

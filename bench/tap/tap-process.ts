@@ -17,7 +17,7 @@ import type { RecordPublisher } from '@shadowdiff/engine';
 import { createThreadedKafkaPublisher } from '@shadowdiff/kafka';
 import { startTap } from '@shadowdiff/tap';
 import { Kafka, logLevel } from 'kafkajs';
-import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
+import { PerformanceObserver, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 export interface TapProcessSpec {
   mode: 'sidecar' | 'mirror';
@@ -34,8 +34,16 @@ export interface TapProcessSpec {
 }
 
 const spec = JSON.parse(process.argv[2] as string) as TapProcessSpec;
+const label = [
+  spec.mode,
+  spec.publisher === 'discard' ? 'no publish' : '',
+  spec.percent === 0 ? '0%' : '',
+  spec.shadow ? `shadow ${spec.shadow}` : '',
+]
+  .filter(Boolean)
+  .join(', ');
 const log = (line: string): void => {
-  process.stderr.write(`[tap] ${line}\n`);
+  process.stderr.write(`[tap ${label}] ${line}\n`);
 };
 
 const admin =
@@ -93,6 +101,13 @@ process.stdout.write(`${tap.url}\n`);
 const diagnose = process.env.BENCH_LOOP_DELAY === '1';
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 if (diagnose) loopDelay.enable();
+// perf_hooks' NODE_PERFORMANCE_GC_* flags.
+const gcKinds: Record<number, string> = {
+  1: 'minor',
+  4: 'major',
+  8: 'incremental',
+  16: 'weak callbacks',
+};
 const gcPauses = new Map<number, { count: number; total: number; max: number }>();
 const gcObserver = new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
@@ -102,6 +117,11 @@ const gcObserver = new PerformanceObserver((list) => {
     s.total += entry.duration;
     s.max = Math.max(s.max, entry.duration);
     gcPauses.set(kind, s);
+    if (entry.duration >= 10) {
+      log(
+        `gc ${gcKinds[kind] ?? kind} pause of ${entry.duration.toFixed(1)} ms at ${(performance.timeOrigin + entry.startTime).toFixed(0)} (epoch ms)`,
+      );
+    }
   }
 });
 if (diagnose) gcObserver.observe({ entryTypes: ['gc'] });
@@ -115,10 +135,9 @@ process.once('SIGTERM', () => {
         `event loop delay p50 ${ms(loopDelay.percentile(50))} ms, p99 ${ms(loopDelay.percentile(99))} ms, max ${ms(loopDelay.max)} ms`,
       );
       gcObserver.disconnect();
-      const kinds: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weak' };
       for (const [kind, g] of gcPauses) {
         log(
-          `gc ${kinds[kind] ?? kind}: ${g.count} pauses, ${g.total.toFixed(0)} ms in all, longest ${g.max.toFixed(1)} ms`,
+          `gc ${gcKinds[kind] ?? kind}: ${g.count} pauses, ${g.total.toFixed(0)} ms in all, longest ${g.max.toFixed(1)} ms`,
         );
       }
     }
