@@ -7,7 +7,7 @@
  *
  * Run: `npm run bench:tap`. Env: BENCH_DURATION_MS (1500), BENCH_FIXED_MS (5000), BENCH_WARMUP_MS (400),
  * BENCH_ROUNDS (2), BENCH_PIN (1: the hop under test on a core of its own), BENCH_ISOLATE (0: leave
- * the other hops running), BENCH_TAP_NODE_FLAGS (--max-semi-space-size=32),
+ * the other hops running), BENCH_TAP_NODE_FLAGS (node flags for the taps),
  * BENCH_CONNECTIONS (32), KAFKA_BROKERS (127.0.0.1:19092), NGINX (path), BENCH_NO_INSTALL=1,
  * BENCH_LINGER_MS (the taps' tap.buffer.lingerMs), BENCH_RATE (the fixed load; default half the tap's maximum), BENCH_ONLY (a regular expression:
  * run only the scenarios it matches, plus direct; targets whose scenarios did not run are left out).
@@ -82,12 +82,8 @@ const hops = new Set<number>();
  * with full collections of 20-60 ms here) and run timers, on the cores the measured hop needs.
  */
 const ISOLATE = process.env.BENCH_ISOLATE !== '0';
-/**
- * Node flags for the taps, as infra/k8s and infra/compose run them (NODE_OPTIONS): a 32 MB
- * semi-space. With node's 16 MB, records waiting out their linger were promoted often enough for a
- * full collection every few seconds at a few thousand requests per second (services/tap/README.md).
- */
-const TAP_NODE_FLAGS = (process.env.BENCH_TAP_NODE_FLAGS ?? '--max-semi-space-size=32')
+/** Node flags for the taps (BENCH_TAP_NODE_FLAGS, e.g. `--max-semi-space-size=32`); none by default. */
+const TAP_NODE_FLAGS = (process.env.BENCH_TAP_NODE_FLAGS ?? '')
   .split(' ')
   .filter((flag) => flag !== '');
 

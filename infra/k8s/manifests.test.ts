@@ -31,11 +31,7 @@ interface Container {
   ports?: ContainerPort[];
   readinessProbe?: Probe;
   livenessProbe?: Probe;
-  env?: {
-    name: string;
-    value?: string;
-    valueFrom?: { secretKeyRef?: { name: string; key: string } };
-  }[];
+  env?: { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
   volumeMounts?: { name: string; mountPath: string }[];
 }
 interface PodTemplate {
@@ -134,15 +130,6 @@ describe('Kubernetes manifests', () => {
           `${service.metadata.name}:${p.port} -> ${p.targetPort}`,
         ).toBe(true);
       }
-    }
-  });
-
-  it('run both taps with the young generation their records need', () => {
-    const taps = shadowdiffContainers.filter((c) => c.container.args![0] === 'tap');
-    expect(taps).toHaveLength(2);
-    for (const t of taps) {
-      const options = t.container.env?.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
-      expect(options.split(' ')).toContain('--max-semi-space-size=32');
     }
   });
 

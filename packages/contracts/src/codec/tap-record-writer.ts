@@ -154,9 +154,29 @@ export class TapRecordEncoder implements EncodedTapRecord {
     this.at = at;
   }
 
+  /**
+   * A number, as JSON.stringify writes it. Not through String(n): V8 keeps the strings it makes
+   * from numbers in a cache in the old generation, so every record's timestamp and duration string
+   * was promoted — most of what the recording tap promoted, and a full collection every few
+   * seconds. Integers are written digit by digit; other numbers go through JSON.stringify, whose
+   * string dies young.
+   */
   private num(n: number): void {
-    if (typeof n === 'number' && Number.isFinite(n)) this.raw(String(n));
-    else this.json(n);
+    if (!Number.isSafeInteger(n) || n < 0) {
+      this.json(n);
+      return;
+    }
+    this.room(16);
+    const buf = this.buf;
+    if (n === 0) {
+      buf[this.at++] = 0x30;
+      return;
+    }
+    let digits = 0;
+    for (let m = n; m > 0; m = Math.floor(m / 10)) digits++;
+    let at = this.at + digits;
+    this.at = at;
+    for (let m = n; m > 0; m = Math.floor(m / 10)) buf[--at] = 0x30 + (m % 10);
   }
 
   private bool(b: boolean): void {
