@@ -1,4 +1,4 @@
-import type { TapRecord } from '../tap-record.js';
+import type { CapturedRequest, CapturedResponse, TapRecord } from '../tap-record.js';
 
 /** The bytes of one encoded record, ready to be copied where they are kept. */
 export interface EncodedTapRecord {
@@ -54,36 +54,12 @@ export class TapRecordEncoder implements EncodedTapRecord {
     this.str(req.method);
     this.raw(',"url":');
     this.str(req.url);
-    this.raw(',"headers":');
-    this.strings(req.headers);
-    this.raw(',"bodyLength":');
-    this.num(req.body.byteLength);
-    this.raw(',"bodySize":');
-    this.num(req.bodySize);
-    this.raw(',"bodyTruncated":');
-    this.bool(req.bodyTruncated);
-    if (req.contentEncoding !== undefined) {
-      this.raw(',"contentEncoding":');
-      this.str(req.contentEncoding);
-    }
-    this.raw('}');
+    this.partRest(req);
     const res = record.response;
     if (res) {
       this.raw(',"response":{"status":');
       this.num(res.status);
-      this.raw(',"headers":');
-      this.strings(res.headers);
-      this.raw(',"bodyLength":');
-      this.num(res.body.byteLength);
-      this.raw(',"bodySize":');
-      this.num(res.bodySize);
-      this.raw(',"bodyTruncated":');
-      this.bool(res.bodyTruncated);
-      if (res.contentEncoding !== undefined) {
-        this.raw(',"contentEncoding":');
-        this.str(res.contentEncoding);
-      }
-      this.raw('}');
+      this.partRest(res);
     }
     if (record.error) {
       this.raw(',"error":');
@@ -106,6 +82,23 @@ export class TapRecordEncoder implements EncodedTapRecord {
     this.resBody = res?.body ?? EMPTY;
     this.byteLength = this.at + this.reqBody.byteLength + this.resBody.byteLength;
     return this;
+  }
+
+  /** What a request and a response share, from their headers to the closing brace. */
+  private partRest(part: CapturedRequest | CapturedResponse): void {
+    this.raw(',"headers":');
+    this.strings(part.headers);
+    this.raw(',"bodyLength":');
+    this.num(part.body.byteLength);
+    this.raw(',"bodySize":');
+    this.num(part.bodySize);
+    this.raw(',"bodyTruncated":');
+    this.bool(part.bodyTruncated);
+    if (part.contentEncoding !== undefined) {
+      this.raw(',"contentEncoding":');
+      this.str(part.contentEncoding);
+    }
+    this.raw('}');
   }
 
   copyTo(target: Uint8Array, offset: number): void {
