@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { ShadowdiffError } from '@shadowdiff/contracts';
+import { batchBufferSize } from '@shadowdiff/kafkajs-fixes';
 import type { OutboundMessage } from '@shadowdiff/engine';
 import type { KafkaRecordPublisher } from './publisher.js';
 import type { KafkaPublisherOptions } from './publisher-options.js';
@@ -144,7 +145,9 @@ function pack(
   let total = 0;
   for (const m of messages) total += m.value.byteLength;
   const values =
-    spare !== undefined && spare.byteLength >= total ? spare : new ArrayBuffer(roomFor(total));
+    spare !== undefined && spare.byteLength >= total
+      ? spare
+      : new ArrayBuffer(batchBufferSize(total));
   const bytes = new Uint8Array(values);
   const ends = new Uint32Array(messages.length);
   const topicOf = new Uint16Array(messages.length);
@@ -164,10 +167,4 @@ function pack(
     if (m.headers) (headers ??= new Array(messages.length))[i] = m.headers;
   }
   return { t: 'publish', id, topics, topicOf, keys, headers, values, ends };
-}
-
-function roomFor(size: number): number {
-  let n = 64 * 1024;
-  while (n < size) n *= 2;
-  return n;
 }

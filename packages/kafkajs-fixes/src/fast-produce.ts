@@ -106,13 +106,18 @@ const MAX_SCRATCH = 16 * 1024 * 1024;
 function takeScratch(size: number): Buffer | undefined {
   if (size > MAX_SCRATCH) return undefined;
   const s =
-    spare !== undefined && spare.length >= size ? spare : Buffer.allocUnsafeSlow(grow(size));
+    spare !== undefined && spare.length >= size
+      ? spare
+      : Buffer.allocUnsafeSlow(batchBufferSize(size));
   spare = undefined;
   return s;
 }
 
-/** Sizes rounded up to a power of two (at least 64 KiB), so a growing batch size reallocates rarely. */
-function grow(size: number): number {
+/**
+ * The size to allocate for a buffer reused batch after batch: `size` rounded up to a power of two
+ * (at least 64 KiB), so a growing batch size reallocates rarely.
+ */
+export function batchBufferSize(size: number): number {
   let n = 64 * 1024;
   while (n < size) n *= 2;
   return n;

@@ -5,7 +5,7 @@ import { useFastProduceEncoder } from './fast-produce.js';
 export { fixKafkajsIdleLoop } from './idle-loop.js';
 export { fixKafkajsReadCommitted, hideAbortedRecords } from './read-committed.js';
 export { crc32c } from './crc32c.js';
-export { encodeProduceRequest, useFastProduceEncoder } from './fast-produce.js';
+export { batchBufferSize, encodeProduceRequest, useFastProduceEncoder } from './fast-produce.js';
 export type { ProduceRequestArgs } from './fast-produce.js';
 export type { AbortedTransaction, FetchedPartition, FetchedRecord } from './read-committed.js';
 
