@@ -68,26 +68,21 @@ const recordArb: fc.Arbitrary<TapRecord> = fc
     }),
     meta: fc.option(dict, { nil: undefined }),
   })
-  .map((r) => {
+  .map(({ method, url, request, response, error, meta, ...top }) => {
     const withEncoding = <T extends object>(p: T, e: string | undefined): T =>
       e === undefined ? p : { ...p, contentEncoding: e };
-    const { contentEncoding: reqEncoding, ...req } = r.request;
+    const { contentEncoding: reqEncoding, ...req } = request;
     const record: TapRecord = {
       v: 1,
-      traceId: r.traceId,
-      role: r.role,
-      service: r.service,
-      tapId: r.tapId,
-      capturedAt: r.capturedAt,
-      durationMs: r.durationMs,
-      request: withEncoding({ method: r.method, url: r.url, ...req }, reqEncoding),
+      ...top,
+      request: withEncoding({ method, url, ...req }, reqEncoding),
     };
-    if (r.response) {
-      const { contentEncoding, ...res } = r.response.part;
-      record.response = withEncoding({ status: r.response.status, ...res }, contentEncoding);
+    if (response) {
+      const { contentEncoding, ...res } = response.part;
+      record.response = withEncoding({ status: response.status, ...res }, contentEncoding);
     }
-    if (r.error) record.error = r.error;
-    if (r.meta) record.meta = r.meta;
+    if (error) record.error = error;
+    if (meta) record.meta = meta;
     return record;
   });
 

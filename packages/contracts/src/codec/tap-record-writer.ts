@@ -118,7 +118,7 @@ export class TapRecordEncoder implements EncodedTapRecord {
     this.buf = bigger;
   }
 
-  /** ASCII text that needs no escaping: the literal parts and number strings. */
+  /** ASCII text that needs no escaping: the literal parts between values. */
   private raw(s: string): void {
     this.room(s.length);
     const buf = this.buf;
@@ -127,7 +127,10 @@ export class TapRecordEncoder implements EncodedTapRecord {
     this.at = at;
   }
 
-  /** A JSON string. ASCII from space up, without quotes or backslashes, is copied (JSON.stringify leaves it as is); anything else goes through JSON.stringify. */
+  /**
+   * A JSON string. ASCII from space up, without quotes or backslashes, is copied (JSON.stringify
+   * leaves it as is); anything else goes through JSON.stringify.
+   */
   private str(s: string): void {
     this.room(s.length + 2);
     const buf = this.buf;
