@@ -58,24 +58,24 @@ interface Row {
 }
 
 const children: Child[] = [];
+/** Every process that is a hop under test (proxies, taps, nginx's master and workers). */
+const hops = new Set<number>();
+/** Starts a child on `core` (WORLD or HOP; pinned with BENCH_PIN=1); hops are remembered in `hops`. */
 async function child(
   command: string,
   args: string[],
   label: string,
+  core: number,
   port?: number,
-  core?: number,
 ): Promise<Child> {
-  const c =
-    PIN && core !== undefined
-      ? await start('taskset', ['-c', String(core), command, ...args], label, port)
-      : await start(command, args, label, port);
+  const c = PIN
+    ? await start('taskset', ['-c', String(core), command, ...args], label, port)
+    : await start(command, args, label, port);
   children.push(c);
   if (core === HOP) hops.add(c.pid);
   return c;
 }
 
-/** Every process that is a hop under test (proxies, taps, nginx's master and workers). */
-const hops = new Set<number>();
 /**
  * BENCH_ISOLATE (default 1): while one hop is measured, the others are stopped (SIGSTOP), as in a
  * deployment where one tap runs per pod. Idle, they still collect garbage (V8 shrinks an idle heap
@@ -274,31 +274,15 @@ function table(title: string, rows: Row[], base: Row): void {
 
 async function main(): Promise<void> {
   const node = process.execPath;
-  const primary = await child(
-    node,
-    [script('upstream.js'), '0'],
-    'primary upstream',
-    undefined,
-    WORLD,
-  );
-  const shadowHealthy = await child(
-    node,
-    [script('upstream.js'), '0'],
-    'shadow upstream',
-    undefined,
-    WORLD,
-  );
+  const upstream = (delayMs: number, label: string): Promise<Child> =>
+    child(node, [script('upstream.js'), String(delayMs)], label, WORLD);
+  const primary = await upstream(0, 'primary upstream');
+  const shadowHealthy = await upstream(0, 'shadow upstream');
   const primaryUrl = `http://127.0.0.1:${primary.first}`;
   const median = await unloadedMedian(`${primaryUrl}/orders/42`);
   // 10x slower than the primary: nine more of its own latency, in whole ms (timer resolution).
   const slowDelay = Math.max(1, Math.round(median * 9));
-  const shadowSlow = await child(
-    node,
-    [script('upstream.js'), String(slowDelay)],
-    'slow shadow',
-    undefined,
-    WORLD,
-  );
+  const shadowSlow = await upstream(slowDelay, 'slow shadow');
   const shadowPorts = {
     healthy: Number(shadowHealthy.first),
     slow: Number(shadowSlow.first),
@@ -325,58 +309,23 @@ async function main(): Promise<void> {
       topic: `bench.taps.${randomUUID()}`,
     } satisfies TapProcessSpec);
 
-  const pipe = await child(
-    node,
-    [script('pipe-proxy.js'), primaryUrl],
-    'pipe proxy',
-    undefined,
-    HOP,
-  );
-  const sidecar = await child(
-    node,
-    [
-      ...TAP_NODE_FLAGS,
-      script('tap-process.js'),
-      tapSpec({ mode: 'sidecar', primary: primaryUrl }),
-    ],
-    'tap sidecar',
-    undefined,
-    HOP,
-  );
-  const captureOnly = await child(
-    node,
-    [
-      ...TAP_NODE_FLAGS,
-      script('tap-process.js'),
-      tapSpec({ mode: 'sidecar', primary: primaryUrl }, 'discard'),
-    ],
+  const pipe = await child(node, [script('pipe-proxy.js'), primaryUrl], 'pipe proxy', HOP);
+  const tap = (label: string, spec: string): Promise<Child> =>
+    child(node, [...TAP_NODE_FLAGS, script('tap-process.js'), spec], label, HOP);
+  const sidecar = await tap('tap sidecar', tapSpec({ mode: 'sidecar', primary: primaryUrl }));
+  const captureOnly = await tap(
     'tap sidecar (no publish)',
-    undefined,
-    HOP,
+    tapSpec({ mode: 'sidecar', primary: primaryUrl }, 'discard'),
   );
-  const noRecording = await child(
-    node,
-    [
-      ...TAP_NODE_FLAGS,
-      script('tap-process.js'),
-      tapSpec({ mode: 'sidecar', primary: primaryUrl, percent: 0 }, 'discard'),
-    ],
+  const noRecording = await tap(
     'tap sidecar (0% recorded)',
-    undefined,
-    HOP,
+    tapSpec({ mode: 'sidecar', primary: primaryUrl, percent: 0 }, 'discard'),
   );
   const mirrors: Record<string, Child> = {};
   for (const [name, port] of Object.entries(shadowPorts)) {
-    mirrors[name] = await child(
-      node,
-      [
-        ...TAP_NODE_FLAGS,
-        script('tap-process.js'),
-        tapSpec({ mode: 'mirror', primary: primaryUrl, shadow: `http://127.0.0.1:${port}` }),
-      ],
+    mirrors[name] = await tap(
       `tap mirror (${name})`,
-      undefined,
-      HOP,
+      tapSpec({ mode: 'mirror', primary: primaryUrl, shadow: `http://127.0.0.1:${port}` }),
     );
   }
 
@@ -396,7 +345,7 @@ async function main(): Promise<void> {
       shadowPorts,
       nginxPorts,
     );
-    const nginx = await child(command, args, 'nginx', nginxPorts.plain, HOP);
+    const nginx = await child(command, args, 'nginx', HOP, nginxPorts.plain);
     nginxPids = withChildren(nginx.pid);
     for (const pid of nginxPids) hops.add(pid);
   }
