@@ -127,6 +127,22 @@ export function createRequestHandler(
         : undefined,
     );
 
+    metrics.request(role);
+    res.once('close', () => {
+      ctx.active.requests -= 1;
+      // The client went away first: stop the upstream exchange, record nothing for it.
+      if (!res.writableFinished) exchange.clientGone();
+    });
+    // The primary's request goes out before the mirrored copy: the copy's head write is a syscall
+    // of its own, and nothing the shadow costs belongs in front of the client's answer.
+    primary.exchange(
+      method,
+      url,
+      requestHeaders(req.rawHeaders, extra),
+      declared === 0 ? null : reqBody !== undefined ? teeBody(req, reqBody) : req,
+      exchange,
+    );
+
     if (mirroring && shadow !== undefined && pair !== undefined) {
       const shadowHeaders = requestHeaders(req.rawHeaders, [
         ...(extra ?? []),
@@ -170,20 +186,6 @@ export function createRequestHandler(
         });
       }
     }
-
-    metrics.request(role);
-    res.once('close', () => {
-      ctx.active.requests -= 1;
-      // The client went away first: stop the upstream exchange, record nothing for it.
-      if (!res.writableFinished) exchange.clientGone();
-    });
-    primary.exchange(
-      method,
-      url,
-      requestHeaders(req.rawHeaders, extra),
-      declared === 0 ? null : reqBody !== undefined ? teeBody(req, reqBody) : req,
-      exchange,
-    );
   };
 }
 
