@@ -302,6 +302,59 @@ describe('sidecar proxy', () => {
     }
   });
 
+  it('mirrors the whole body when it arrives in the same packet as the head, and caps it', async () => {
+    const up = await upstream();
+    const shadowUp = await upstream();
+    const { tap, records, metrics } = await sidecar(up.url, {
+      mode: 'mirror',
+      upstream: undefined,
+      primary: up.url,
+      shadow: shadowUp.url,
+      mirror: { methods: ['POST'], maxBodyBytes: 64 },
+    });
+    const { port } = new URL(tap.url);
+    // One write per request, head and body together, as curl -d and most small clients send them.
+    const onePacket = (request: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const socket: Socket = connect(Number(port), '127.0.0.1');
+        let text = '';
+        socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+        socket.write(request);
+      });
+    const sized = '{"order":42,"note":"one packet"}';
+    const chunked = '{"order":43}';
+    const large = 'x'.repeat(100);
+    const head = (length: string) =>
+      `POST /echo HTTP/1.1\r\nHost: t\r\nConnection: close\r\n${length}\r\n\r\n`;
+    const answers = [
+      await onePacket(head(`Content-Length: ${sized.length}`) + sized),
+      await onePacket(
+        head('Transfer-Encoding: chunked') +
+          `${chunked.length.toString(16)}\r\n${chunked}\r\n0\r\n\r\n`,
+      ),
+      // Over the mirror cap, and chunked: only the body itself can tell.
+      await onePacket(
+        head('Transfer-Encoding: chunked') +
+          `${large.length.toString(16)}\r\n${large}\r\n0\r\n\r\n`,
+      ),
+    ];
+    // The primary echoes each body back (chunked).
+    for (const [i, body] of [sized, chunked, large].entries()) {
+      expect(answers[i]).toMatch(/^HTTP\/1\.1 200 /);
+      expect(answers[i]).toContain(`\r\n${body}\r\n`);
+    }
+    await expect.poll(() => records().length).toBe(4);
+    expect(shadowUp.seen.map((s) => s.body.toString())).toEqual([sized, chunked]);
+    expect(await metrics.value('shadow.tap.mirror.skipped', { reason: 'body_too_large' })).toBe(1);
+    const shadowRecords = records().filter((r) => r.role === 'shadow');
+    expect(shadowRecords.map((r) => Buffer.from(r.request.body ?? []).toString())).toEqual([
+      sized,
+      chunked,
+    ]);
+  });
+
   it('holds the upstream back while a slow client reads, and still delivers every byte', async () => {
     const up = await upstream();
     const { tap, records } = await sidecar(up.url, { captureBodyBytes: 1024 });

@@ -133,13 +133,14 @@ export function createRequestHandler(
       // The client went away first: stop the upstream exchange, record nothing for it.
       if (!res.writableFinished) exchange.clientGone();
     });
+    if (reqBody !== undefined) captureBody(req, reqBody);
     // The primary's request goes out before the mirrored copy: the copy's head write is a syscall
     // of its own, and nothing the shadow costs belongs in front of the client's answer.
     primary.exchange(
       method,
       url,
       requestHeaders(req.rawHeaders, extra),
-      declared === 0 ? null : reqBody !== undefined ? teeBody(req, reqBody) : req,
+      declared === 0 ? null : req,
       exchange,
     );
 
@@ -306,14 +307,15 @@ class PrimaryExchange extends AbortableExchange {
 }
 
 /**
- * The client's request body as undici's body source, captured on the way through. Back-pressure is
- * the iteration itself: the next chunk is read when undici has written the last.
+ * Keeps each chunk of the client's request body as it is read, whoever reads it (undici streaming
+ * it upstream, or node draining it after an early answer): a readable emits `data` for every chunk
+ * it hands out, so the capture holds the whole body by the time `end` fires, and the mirrored copy
+ * (sent on `end`) carries all of it. Paused first, so that adding the listener does not start the
+ * flow before undici is there to take it.
  */
-async function* teeBody(req: IncomingMessage, capture: BodyCapture): AsyncIterable<Buffer> {
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    capture.push(chunk);
-    yield chunk;
-  }
+function captureBody(req: IncomingMessage, capture: BodyCapture): void {
+  req.pause();
+  req.on('data', (chunk: Buffer) => capture.push(chunk));
 }
 
 /**
