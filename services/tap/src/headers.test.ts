@@ -32,6 +32,27 @@ describe('requestHeaders', () => {
       't',
     ]);
   });
+
+  it('lets an extra header replace the client headers of that name, not sit beside them', () => {
+    const raw = [
+      'Traceparent',
+      'garbage',
+      'Accept',
+      'x',
+      'traceparent',
+      'more',
+      'X-Shadow-Request',
+      '0',
+    ];
+    expect(requestHeaders(raw, ['traceparent', 't', 'x-shadow-request', '1'])).toEqual([
+      'Accept',
+      'x',
+      'traceparent',
+      't',
+      'x-shadow-request',
+      '1',
+    ]);
+  });
 });
 
 describe('recordHeaders', () => {

@@ -32,14 +32,18 @@ function connectionTokens(raw: readonly string[]): Set<string> | undefined {
 
 /**
  * Headers for the request sent upstream: the client's end-to-end headers in their original case,
- * order and repetition (node's rawHeaders layout: name, value, ...), with `extra` pairs appended.
- * Also left out: `Expect` (node's server has already answered the client's `100-continue` itself,
- * as nginx does, and the upstream gets the whole body at once) and `Trailer` (request trailers are
- * not forwarded).
+ * order and repetition (node's rawHeaders layout: name, value, ...), with `extra` pairs appended;
+ * an extra pair replaces the client's headers of that name (a mirror's fresh `traceparent` stands in
+ * for an invalid one, not beside it). Also left out: `Expect` (node's server has already answered
+ * the client's `100-continue` itself, as nginx does, and the upstream gets the whole body at once)
+ * and `Trailer` (request trailers are not forwarded).
  */
 export function requestHeaders(raw: readonly string[], extra?: readonly string[]): string[] {
-  const out = endToEndHeaders(raw, false, 'expect');
-  if (extra) for (const v of extra) out.push(v);
+  if (extra === undefined) return endToEndHeaders(raw, false, 'expect');
+  const replaced: string[] = [];
+  for (let i = 0; i < extra.length; i += 2) replaced.push((extra[i] as string).toLowerCase());
+  const out = endToEndHeaders(raw, false, 'expect', replaced);
+  for (const v of extra) out.push(v);
   return out;
 }
 
@@ -56,9 +60,14 @@ export function responseHeaders(raw: readonly string[], chunked: boolean): strin
 
 /**
  * The end-to-end headers (hop-by-hop ones and those `Connection` lists dropped, as RFC 9110 asks),
- * minus `drop`; `Transfer-Encoding` and `Trailer` stay only when the hop can chunk.
+ * minus `drop` and `replaced`; `Transfer-Encoding` and `Trailer` stay only when the hop can chunk.
  */
-function endToEndHeaders(raw: readonly string[], chunked: boolean, drop?: string): string[] {
+function endToEndHeaders(
+  raw: readonly string[],
+  chunked: boolean,
+  drop?: string,
+  replaced?: readonly string[],
+): string[] {
   const listed = connectionTokens(raw);
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
@@ -66,7 +75,11 @@ function endToEndHeaders(raw: readonly string[], chunked: boolean, drop?: string
     const lower = name.toLowerCase();
     if (HOP_BY_HOP.has(lower) || listed?.has(lower) === true) {
       if (!(chunked && lower === 'transfer-encoding')) continue;
-    } else if (lower === drop || (!chunked && lower === 'trailer')) {
+    } else if (
+      lower === drop ||
+      (!chunked && lower === 'trailer') ||
+      replaced?.includes(lower) === true
+    ) {
       continue;
     }
     out.push(name, raw[i + 1] as string);

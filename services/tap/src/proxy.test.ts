@@ -355,6 +355,25 @@ describe('sidecar proxy', () => {
     ]);
   });
 
+  it('replaces an invalid traceparent in mirror mode: both upstreams get one fresh, valid header', async () => {
+    const up = await upstream();
+    const shadowUp = await upstream();
+    const { tap, records } = await sidecar(up.url, {
+      mode: 'mirror',
+      upstream: undefined,
+      primary: up.url,
+      shadow: shadowUp.url,
+    });
+    await fetchRaw(`${tap.url}/fixed`, { headers: { traceparent: 'garbage' } });
+    await expect.poll(() => records().length).toBe(2);
+    const sent = up.seen.at(-1)?.headers.traceparent;
+    expect(sent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(shadowUp.seen.at(-1)?.headers.traceparent).toBe(sent);
+    expect(records().map((r) => r.traceId)).toEqual([sent?.slice(3, 35), sent?.slice(3, 35)]);
+    // The recorded request is the client's, as it came.
+    expect(records()[0]?.request.headers.traceparent).toBe('garbage');
+  });
+
   it('holds the upstream back while a slow client reads, and still delivers every byte', async () => {
     const up = await upstream();
     const { tap, records } = await sidecar(up.url, { captureBodyBytes: 1024 });

@@ -38,6 +38,17 @@ describe('extractTraceId', () => {
       'x-request-id',
     );
     expect(extractTraceId({ traceparent: 'garbage', 'x-request-id': '  ' }, ALL)).toBeUndefined();
+    // What the W3C spec tells a receiver to ignore.
+    for (const invalid of [
+      `00-${TP_ID}-${'0'.repeat(16)}-01`, // all-zero parent id
+      `${TP}-extra`, // version 00 with more fields
+      `00-${TP_ID}-00f067aa0ba902b7-zz`, // flags not hex
+    ]) {
+      expect(traceIdFromTraceparent(invalid), invalid).toBeUndefined();
+    }
+    // A later version may add fields after a dash.
+    expect(traceIdFromTraceparent(`cc-${TP_ID}-00f067aa0ba902b7-01-future`)).toBe(TP_ID);
+    expect(traceIdFromTraceparent(`cc-${TP_ID}-00f067aa0ba902b7-01future`)).toBeUndefined();
     expect(extractTraceId({ 'x-request-id': 'x'.repeat(257) }, ALL)).toBeUndefined();
   });
 
@@ -47,8 +58,9 @@ describe('extractTraceId', () => {
 });
 
 describe('traceIdFromTraceparent', () => {
-  it('lower-cases, and rejects version ff, short values and an all-zero id', () => {
-    expect(traceIdFromTraceparent(TP.toUpperCase())).toBe(TP_ID);
+  it('rejects upper-case hex (as OpenTelemetry does), version ff, short values and an all-zero id', () => {
+    expect(traceIdFromTraceparent(TP.toUpperCase())).toBeUndefined();
+    expect(traceIdFromTraceparent(` ${TP} `)).toBe(TP_ID);
     expect(traceIdFromTraceparent(`ff-${TP_ID}-00f067aa0ba902b7-01`)).toBeUndefined();
     expect(traceIdFromTraceparent(`00-${TP_ID}`)).toBeUndefined();
     expect(

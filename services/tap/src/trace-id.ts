@@ -11,7 +11,6 @@ export interface TraceId {
   source: TraceSource;
 }
 
-const HEX32 = /^[0-9a-f]{32}$/;
 const HEX16_OR_32 = /^(?:[0-9a-f]{16}|[0-9a-f]{32})$/;
 const ZERO32 = '0'.repeat(32);
 /** The TapRecord schema bounds traceId to 256 characters. */
@@ -21,14 +20,21 @@ function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** W3C trace context: `version-traceid-parentid-flags`; version ff and an all-zero id are invalid. */
+/**
+ * W3C trace context (`version-traceid-parentid-flags`, lower-case hex), read as the spec tells a
+ * receiver to: version ff, an all-zero trace or parent id, or version 00 with anything after the
+ * flags make the header invalid (ignored, like OpenTelemetry and Envoy ignore it); a later version
+ * may append `-` and fields of its own.
+ */
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}(-.*)?$/;
+const ZERO16 = '0'.repeat(16);
 export function traceIdFromTraceparent(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const v = value.trim().toLowerCase();
-  if (v.length < 55 || v[2] !== '-' || v[35] !== '-' || v[52] !== '-') return undefined;
-  if (v.startsWith('ff')) return undefined;
-  const id = v.slice(3, 35);
-  return HEX32.test(id) && id !== ZERO32 ? id : undefined;
+  const m = TRACEPARENT.exec(value.trim());
+  if (m === null) return undefined;
+  const [, version, id, parent, rest] = m;
+  if (version === 'ff' || (version === '00' && rest !== undefined)) return undefined;
+  return id === ZERO32 || parent === ZERO16 ? undefined : id;
 }
 
 function padB3(id: string): string | undefined {
