@@ -49,6 +49,26 @@ export function loadConfig(
     }
     source = chosen;
   }
-  const merged = mergeConfig(mergeConfig(raw, envOverrides(env)), flagOverrides);
-  return { config: validateConfig(merged, source), source };
+  const fromEnv = envOverrides(env);
+  const merged = mergeConfig(mergeConfig(raw, fromEnv), flagOverrides);
+  const origin = (path: (string | number)[]): string | undefined =>
+    setAt(flagOverrides, path)
+      ? 'from a command-line flag'
+      : setAt(fromEnv, path)
+        ? `from $${path[0] === 'kafka' ? 'KAFKA_BROKERS' : 'REDIS_URL'}`
+        : undefined;
+  const label = chosen ?? 'settings (no config file; defaults, environment and flags)';
+  return { config: validateConfig(merged, label, origin), source };
+}
+
+/** Whether `overrides` sets the key at `path` (or a value containing it). */
+function setAt(overrides: unknown, path: (string | number)[]): boolean {
+  let at = overrides;
+  for (const step of path) {
+    if (typeof at !== 'object' || at === null) return false;
+    at = (at as Record<string | number, unknown>)[step];
+    if (at === undefined) return false;
+    if (typeof at !== 'object') return true;
+  }
+  return at !== undefined;
 }

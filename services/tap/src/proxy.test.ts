@@ -528,4 +528,27 @@ describe('health, readiness and start-up errors', () => {
       /tap\.shadow.*--shadow/,
     );
   });
+
+  it('names the key and the flag when a listen address is taken', async () => {
+    const up = await upstream();
+    const first = await sidecar(up.url);
+    const taken = new URL(first.tap.url).host;
+    const takenAdmin = new URL(first.tap.adminUrl).host;
+    const metrics = metricsHarness();
+    cleanup.push(() => metrics.shutdown());
+    const start = (tap: Record<string, unknown>) =>
+      startTap({
+        config: tapConfig({ mode: 'sidecar', upstream: up.url, ...tap }),
+        publisher: new MemoryPublisher(),
+        meter: metrics.meter,
+        log: () => {},
+      });
+    await expect(start({ listen: taken })).rejects.toThrow(ConfigError);
+    await expect(start({ listen: taken })).rejects.toThrow(
+      new RegExp(`^tap\\.listen: ${taken} is already in use \\(EADDRINUSE\\) — .*--listen`),
+    );
+    await expect(start({ adminListen: takenAdmin })).rejects.toThrow(
+      /^tap\.adminListen: .* is already in use .*--admin-listen/,
+    );
+  });
 });

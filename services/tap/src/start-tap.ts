@@ -3,7 +3,7 @@ import * as http from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Meter } from '@opentelemetry/api';
-import { CONFIG_HASH_STAMP_CHARS, configHash } from '@shadowdiff/contracts';
+import { CONFIG_HASH_STAMP_CHARS, ConfigError, configHash } from '@shadowdiff/contracts';
 import type { ShadowdiffConfig } from '@shadowdiff/contracts';
 import { compileRules } from '@shadowdiff/engine';
 import type { RecordPublisher } from '@shadowdiff/engine';
@@ -204,10 +204,10 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
     }),
   });
 
-  const url = await listen(server, tap.listen);
+  const url = await listen(server, tap.listen, 'tap.listen', '--listen');
   let adminUrl: string;
   try {
-    adminUrl = await listen(admin, tap.adminListen);
+    adminUrl = await listen(admin, tap.adminListen, 'tap.adminListen', '--admin-listen');
   } catch (error) {
     server.close();
     throw error;
@@ -245,10 +245,33 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
   };
 }
 
-function listen(server: Server, address: string | number): Promise<string> {
+/** Binds `server`; an address that cannot be had is a config error naming the key and the flag. */
+function listen(
+  server: Server,
+  address: string | number,
+  key: string,
+  flag: string,
+): Promise<string> {
   const { host, port } = parseListen(address);
   return new Promise((resolve, reject) => {
-    const onError = (error: Error): void => reject(error);
+    const onError = (error: NodeJS.ErrnoException): void => {
+      const why =
+        error.code === 'EADDRINUSE'
+          ? 'is already in use'
+          : error.code === 'EACCES'
+            ? 'needs privileges this process lacks'
+            : error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND'
+              ? 'is not an address of this machine'
+              : undefined;
+      if (why === undefined) return reject(error);
+      reject(
+        new ConfigError(
+          'ERR_CONFIG_INVALID',
+          `${key}: ${address} ${why} (${error.code}) — free it, or pass ${flag} with another host:port`,
+          { cause: error },
+        ),
+      );
+    };
     server.once('error', onError);
     server.listen(port, host, () => {
       server.off('error', onError);

@@ -1,5 +1,5 @@
 import type { Command, OptionValues } from '@shadowdiff/contracts';
-import { ShadowdiffError } from '@shadowdiff/contracts';
+import { ShadowdiffError, UsageError } from '@shadowdiff/contracts';
 import { createThreadedKafkaPublisher } from '@shadowdiff/kafka';
 import { startTap } from './start-tap.js';
 
@@ -69,6 +69,22 @@ export const tapCommand: Command = {
     const shadow = str(values, 'shadow');
     const mode =
       str(values, 'mode') ?? (primary !== undefined || shadow !== undefined ? 'mirror' : undefined);
+    // Flags that the chosen mode would ignore are mistakes, not preferences: say so.
+    if (mode === 'mirror' && str(values, 'upstream') !== undefined) {
+      throw new UsageError(
+        '--upstream is for sidecar mode; mirror mode takes --primary URL --shadow URL (drop --upstream, or drop --primary/--shadow for a sidecar)',
+      );
+    }
+    if (mode === 'mirror' && str(values, 'role') !== undefined) {
+      throw new UsageError(
+        '--role is for sidecar mode; a mirror tap records the primary and the shadow itself (drop --role)',
+      );
+    }
+    if (mode === 'sidecar' && (primary !== undefined || shadow !== undefined)) {
+      throw new UsageError(
+        '--primary/--shadow are for mirror mode; a sidecar fronts one service: --upstream URL',
+      );
+    }
     const percent = num(values, 'percent');
     const service = str(values, 'service');
     return {
@@ -86,7 +102,12 @@ export const tapCommand: Command = {
       },
     };
   },
-  async run(config, _values, _positionals, io) {
+  async run(config, _values, positionals, io) {
+    if (positionals.length > 0) {
+      throw new UsageError(
+        `unexpected argument '${positionals[0]}' — every tap setting is a flag (see shadowdiff tap --help)`,
+      );
+    }
     const log = (line: string): void => {
       io.stderr.write(`shadowdiff tap: ${line.replace(/^tap: /, '')}\n`);
     };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
-import { mergeConfig, parseConfig } from './config.js';
+import { mergeConfig, parseConfig, validateConfig } from './config.js';
 
 describe('config file', () => {
   it('fills every default from an empty file', () => {
@@ -24,7 +24,29 @@ describe('config file', () => {
       expect(error).toBeInstanceOf(ConfigError);
       expect((error as ConfigError).code).toBe('ERR_CONFIG_INVALID');
       expect((error as Error).message).toContain('worker.windowMS: unknown key');
+      // The line lists what is valid there, so the fix is on screen.
+      expect((error as Error).message).toMatch(/valid here: [^\n]*\bwindowMs\b/);
     }
+    expect(() => parseConfig('tap:\n  mirror:\n    percnt: 5\n', 'x.yaml')).toThrowError(
+      /tap\.mirror\.percnt: unknown key[^\n]*valid here: percent, methods/,
+    );
+    expect(() => parseConfig('tapp: {}\n', 'x.yaml')).toThrowError(
+      /tapp: unknown key[^\n]*valid here: version, service, owner, kafka/,
+    );
+  });
+
+  it('says what a URL and a listen address look like, and names where a bad value came from', () => {
+    expect(() => validateConfig({ tap: { upstream: '127.0.0.1:9000' } })).toThrowError(
+      /tap\.upstream: expected an absolute URL such as http:\/\/127\.0\.0\.1:9000/,
+    );
+    expect(() => validateConfig({ tap: { listen: '127.0.0.1:99999' } })).toThrowError(
+      /tap\.listen: port must be 0-65535/,
+    );
+    expect(() =>
+      validateConfig({ tap: { mirror: { percent: Number.NaN } } }, 'c.yaml', (path) =>
+        path.join('.') === 'tap.mirror.percent' ? 'from a command-line flag' : undefined,
+      ),
+    ).toThrowError(/tap\.mirror\.percent: .* \(from a command-line flag\)/);
   });
 
   it('reports YAML syntax errors with the source name', () => {

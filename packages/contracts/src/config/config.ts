@@ -38,19 +38,52 @@ function keyOf(path: (string | number)[]): string {
   return path.length === 0 ? '(top level)' : path.join('.');
 }
 
+/** The keys the object at `path` of the schema accepts, for an unknown-key message. */
+function keysAt(path: (string | number)[]): string[] {
+  let schema: z.ZodTypeAny | undefined = configSchema;
+  for (let i = 0; ; i++) {
+    while (
+      schema instanceof z.ZodDefault ||
+      schema instanceof z.ZodOptional ||
+      schema instanceof z.ZodEffects
+    ) {
+      schema = (
+        schema instanceof z.ZodEffects ? schema._def.schema : schema._def.innerType
+      ) as z.ZodTypeAny;
+    }
+    if (i === path.length) break;
+    const step = path[i] as string | number;
+    if (schema instanceof z.ZodObject) schema = (schema.shape as z.ZodRawShape)[step];
+    else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodTypeAny;
+    else return [];
+  }
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape as z.ZodRawShape) : [];
+}
+
 /**
  * Validates a parsed config object. Throws ConfigError whose message names the first bad keys and
- * how to fix them, e.g. `tap.mirror.percent: Number must be less than or equal to 100`.
+ * how to fix them, e.g. `tap.mirror.percent: Number must be less than or equal to 100`; an unknown
+ * key's line lists the keys valid there. `origin(path)`, when given, names where a bad value came
+ * from when it was not the file (a command-line flag, an environment variable).
  */
-export function validateConfig(raw: unknown, source = 'config'): ShadowdiffConfig {
+export function validateConfig(
+  raw: unknown,
+  source = 'config',
+  origin?: (path: (string | number)[]) => string | undefined,
+): ShadowdiffConfig {
   const parsed = configSchema.safeParse(raw ?? {});
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.slice(0, 8).map((issue) => {
     if (issue.code === 'unrecognized_keys') {
       const where = issue.path.length > 0 ? `${keyOf(issue.path)}.` : '';
-      return `  ${issue.keys.map((k) => `${where}${k}`).join(', ')}: unknown key — check the spelling (see docs/config.md)`;
+      const valid = keysAt(issue.path);
+      return (
+        `  ${issue.keys.map((k) => `${where}${k}`).join(', ')}: unknown key — check the spelling` +
+        (valid.length > 0 ? `; valid here: ${valid.join(', ')}` : '')
+      );
     }
-    return `  ${keyOf(issue.path)}: ${issue.message}`;
+    const from = origin?.(issue.path);
+    return `  ${keyOf(issue.path)}: ${issue.message}${from ? ` (${from})` : ''}`;
   });
   throw new ConfigError('ERR_CONFIG_INVALID', `invalid ${source}:\n${lines.join('\n')}`);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../roles.js';
-import { listenSchema } from './common.js';
+import { listenSchema, urlSchema } from './common.js';
 
 export const TRACE_SOURCES = ['traceparent', 'x-request-id', 'b3'] as const;
 
@@ -61,11 +61,11 @@ export const tapConfigSchema = z
     /** On shutdown, how long in-flight requests and the record buffer get to finish. Default 5000 ms. */
     shutdownGraceMs: z.number().int().nonnegative().default(5_000),
     /** Sidecar mode: the one service this tap fronts. */
-    upstream: z.string().url().optional(),
+    upstream: urlSchema.optional(),
     /** Mirror mode: the service whose answers clients get. */
-    primary: z.string().url().optional(),
+    primary: urlSchema.optional(),
     /** Mirror mode: the service under test. */
-    shadow: z.string().url().optional(),
+    shadow: urlSchema.optional(),
     /** Identifies this tap in records; default hostname:pid. */
     tapId: z.string().optional(),
     /** Captured body cap per side. Default 1 MiB; larger bodies are truncated and flagged. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { urlSchema } from './common.js';
 
 export const telemetryConfigSchema = z
   .object({
@@ -15,7 +16,7 @@ export const telemetryConfigSchema = z
       .object({
         enabled: z.boolean().default(false),
         /** OTLP/HTTP metrics endpoint. */
-        endpoint: z.string().url().default('http://127.0.0.1:4318/v1/metrics'),
+        endpoint: urlSchema.default('http://127.0.0.1:4318/v1/metrics'),
         intervalMs: z.number().int().positive().default(10_000),
       })
       .strict()
