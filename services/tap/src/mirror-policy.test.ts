@@ -45,6 +45,18 @@ describe('compileMirrorPolicy', () => {
     });
   });
 
+  it('matches the path the service will route, however the client spelled it', () => {
+    const decide = policy({
+      exclude: ['/api/admin/**'],
+      methods: ['GET'],
+      writeRoutes: ['POST /orders/{id}/preview'],
+    });
+    for (const url of ['/api/./admin/x', '/api/%61dmin/x', '/api//admin/x', '/api/v1/../admin/x']) {
+      expect(decide(facts({ url })), url).toEqual({ mirror: false, reason: 'route' });
+    }
+    expect(decide(facts({ method: 'POST', url: '/orders/1/./preview' })).mirror).toBe(true);
+  });
+
   it('skips declared bodies over the cap; unknown lengths are the proxy’s to enforce', () => {
     const decide = policy({ maxBodyBytes: 10, methods: ['GET', 'POST'] });
     expect(decide(facts({ method: 'POST', bodyBytes: 11 }))).toEqual({

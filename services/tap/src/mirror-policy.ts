@@ -1,5 +1,10 @@
 import type { MirrorPolicy } from '@shadowdiff/contracts';
-import { compilePathPatterns, compileRoutePattern, pathOf } from './route-pattern.js';
+import {
+  compilePathPatterns,
+  compileRoutePattern,
+  normalizePath,
+  pathOf,
+} from './route-pattern.js';
 import { isSampled } from './sampling.js';
 
 /**
@@ -48,7 +53,7 @@ export function compileMirrorPolicy(policy: MirrorPolicy): (facts: RequestFacts)
   const { percent, maxBodyBytes } = policy;
 
   return (facts) => {
-    const path = pathOf(facts.url);
+    const path = normalizePath(pathOf(facts.url));
     const method = facts.method.toUpperCase();
     if (
       !methods.has(method) &&
