@@ -160,6 +160,25 @@ describe('sidecar proxy', () => {
     expect(fixed?.meta).toMatchObject({ mode: 'sidecar', traceSource: 'generated' });
   });
 
+  it('keeps a redacted compressed body within the capture cap', async () => {
+    const up = await upstream();
+    const cap = 200;
+    const { tap, records } = await sidecar(up.url, {
+      captureBodyBytes: cap,
+      redact: { jsonPaths: ['/id'] },
+    });
+    expect(gzipSync(JSON_BODY).length).toBeLessThan(cap); // captured whole, decoded it is larger
+    const res = await fetchRaw(`${tap.url}/gzip`);
+    expect(gunzipSync(res.body).equals(JSON_BODY)).toBe(true);
+    await expect.poll(() => records().length).toBe(1);
+    const response = records()[0]?.response;
+    expect(records()[0]?.meta?.responseBodyRedaction).toBe('redacted');
+    expect(response?.body?.byteLength).toBe(cap);
+    expect(response?.bodyTruncated).toBe(true);
+    expect(response?.bodySize).toBeGreaterThan(cap);
+    expect(Buffer.from(response?.body ?? []).toString()).not.toContain('"id":42');
+  });
+
   it('serves HTTP/1.0 clients without Host: the upstream gets one, the body comes unchunked', async () => {
     const up = await upstream();
     const { tap, records } = await sidecar(up.url);

@@ -115,9 +115,17 @@ export class Recorder {
     const redactor = this.options.redactor;
     if (!redactor.hasBodyRules) return { part };
     const redacted = redactor.body(part, headers['content-type']);
-    return redacted.outcome === 'none'
-      ? { part }
-      : { part: redacted.part, bodyRedaction: redacted.outcome };
+    if (redacted.outcome === 'none') return { part };
+    // A redacted compressed body is rewritten decoded, so it can outgrow the cap the captured bytes
+    // kept to: the cap holds for what the record carries, whatever redaction did.
+    const out = redacted.part;
+    return {
+      part:
+        out.body.byteLength > cap
+          ? { body: out.body.subarray(0, cap), bodySize: out.bodySize, bodyTruncated: true }
+          : out,
+      bodyRedaction: redacted.outcome,
+    };
   }
 
   private meta(side: Side): Record<string, string> {
