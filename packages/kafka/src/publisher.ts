@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { gzipSync, unzip } from 'node:zlib';
 import { applyKafkajsFixes } from '@shadowdiff/kafkajs-fixes';
 import kafkajs, { CompressionTypes, Kafka, logLevel } from 'kafkajs';
+import { RepeatLimiter } from './repeat-limiter.js';
 
 // Node's ESM loader cannot see `CompressionCodecs` as a named export of the CommonJS kafkajs build
 // (cjs-module-lexer misses it), so it is read from the module object at run time.
@@ -41,6 +42,9 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaRecor
   const initialBackoff = options.reconnectInitialMs ?? 250;
   const maxBackoff = options.reconnectMaxMs ?? 10_000;
 
+  // kafkajs repeats its connection errors on every attempt while a broker is down: one line per
+  // kind of message per interval, with how many were held back.
+  const kafkaLog = new RepeatLimiter(log, 10_000);
   const kafka = new Kafka({
     brokers: options.brokers,
     clientId: options.clientId,
@@ -52,7 +56,7 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaRecor
     logCreator: () => (entry: LogEntry) => {
       // Capping retries is deliberate (the caller's buffer retries), so this warning is noise.
       if (entry.log.message.startsWith('Limiting retries for the idempotent producer')) return;
-      log(`kafka ${entry.namespace}: ${entry.log.message}`);
+      kafkaLog.write(`kafka ${entry.namespace}: ${entry.log.message}`);
     },
   });
 

@@ -161,11 +161,29 @@ describe('RecordBuffer', () => {
     expect(lines.join('\n')).toMatch(/shutdown: 1/);
   });
 
+  it('logs retriable failures only once they persist, apart from dropped records', async () => {
+    const { publisher, counts, buffer, lines } = setup({ retryInitialMs: 1, retryMaxMs: 1 });
+    const down = () => new ShadowdiffError('ERR_TRANSPORT', 'not connected', { retriable: true });
+    publisher.failures.push(down(), down());
+    buffer.offer('a', value(1));
+    await expect.poll(() => counts.published).toBe(1);
+    expect(lines).toEqual([]); // mended by the retry: no trouble to report
+
+    publisher.failures.push(down(), down(), down());
+    buffer.offer('b', value(3));
+    await expect.poll(() => counts.published).toBe(2);
+    expect(lines).toHaveLength(1);
+    // The batch is back in the buffer when the line is written; attempts are not records.
+    expect(lines[0]).toBe(
+      'tap: record delivery trouble (failed publish attempts: 3); buffer 1 records / 3 bytes; last error: not connected',
+    );
+  });
+
   it('logs drops as rate-limited summaries, not a line per record', () => {
     const { publisher, buffer, lines } = setup({ maxRecords: 1 });
     publisher.hang = true;
     for (let i = 0; i < 1000; i++) buffer.offer('k', value(1));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/buffer_full: 1/);
+    expect(lines[0]).toMatch(/^tap: record delivery trouble \(records dropped: buffer_full: 1\)/);
   });
 });

@@ -42,6 +42,9 @@ export interface BufferStats {
  * may succeed later is put back at the front and retried with backoff; the budget counts in-flight
  * records, so retrying never grows memory past it. What does not fit is dropped and counted.
  */
+/** Retriable publish failures in a row that are not logged (the retry usually mends them). */
+const QUIET_FAILURES = 3;
+
 export class RecordBuffer {
   private queue = new RecordQueue();
   private bytes = 0;
@@ -52,6 +55,7 @@ export class RecordBuffer {
   private armedNow = false;
   private sending: Promise<void> | undefined;
   private backoffMs = 0;
+  private failuresInARow = 0;
   private closed = false;
   private lastPublishedAt: number | undefined;
   private lastError: string | undefined;
@@ -61,10 +65,19 @@ export class RecordBuffer {
     this.drops = new RateLimitedCounterLog(
       options.log,
       (counts, since) => {
-        const parts = [...counts].map(([reason, n]) => `${reason}: ${n}`).join(', ');
+        // Records lost and publish attempts that failed are different units: kept apart.
+        const dropped = [...counts].filter(([reason]) => reason !== 'publish_error');
+        const failed = counts.get('publish_error');
+        const parts = [
+          ...(dropped.length > 0
+            ? [`records dropped: ${dropped.map(([r, n]) => `${r}: ${n}`).join(', ')}`]
+            : []),
+          ...(failed !== undefined ? [`failed publish attempts: ${failed}`] : []),
+        ];
         return (
-          `tap: record delivery trouble in the last ${Math.round(since / 1000)} s (${parts}); ` +
-          `buffer ${this.queue.length} records / ${this.bytes} bytes` +
+          `tap: record delivery trouble` +
+          (since > 0 ? ` in the last ${Math.round(since / 1000)} s` : '') +
+          ` (${parts.join('; ')}); buffer ${this.queue.length} records / ${this.bytes} bytes` +
           (this.lastError ? `; last error: ${this.lastError}` : '')
         );
       },
@@ -169,18 +182,29 @@ export class RecordBuffer {
         () => {
           this.bytes -= batchBytes;
           this.backoffMs = 0;
+          this.failuresInARow = 0;
           this.lastPublishedAt = Date.now();
           o.metrics.published(take);
           this.sent(0);
         },
         (error: unknown) => {
           this.lastError = error instanceof Error ? error.message : String(error);
-          this.drops.note('publish_error', 1);
           const retriable = !(error instanceof ShadowdiffError) || error.retriable;
           if (retriable) {
             this.queue.putBack(batch);
             this.queuedSince = 0;
+            // One or two failures that a retry mends (the first batch beating the broker
+            // connection at start-up) are not trouble; from the third in a row they are, all counted.
+            this.failuresInARow += 1;
+            if (this.failuresInARow >= QUIET_FAILURES) {
+              this.drops.note(
+                'publish_error',
+                this.failuresInARow === QUIET_FAILURES ? QUIET_FAILURES : 1,
+              );
+            }
           } else {
+            this.failuresInARow = 0;
+            this.drops.note('publish_error', 1);
             this.bytes -= batchBytes;
             this.drop('publish_failed', take);
           }
