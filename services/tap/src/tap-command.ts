@@ -28,6 +28,10 @@ export const tapCommand: Command = {
     'Flags override the config file (tap.* keys). Records go to kafka.topics.taps; the tap serves',
     'traffic even while Kafka is unreachable (records are buffered, then dropped and counted).',
     'Upgrade (websocket) and CONNECT requests are tunnelled to the primary without capture.',
+    '',
+    'Also read: $SHADOWDIFF_REDACT_KEY (redaction HMAC key; taps whose records pair must share it),',
+    '$KAFKA_BROKERS. Health and readiness on --admin-listen (/healthz, /readyz); metrics for',
+    'Prometheus on telemetry.prometheus (default 127.0.0.1:9464/metrics).',
   ].join('\n'),
   options: {
     mode: {
