@@ -135,6 +135,20 @@ async function upstream(): Promise<TestServer> {
   return server;
 }
 
+/** A mirror-mode tap over two fresh upstreams (`tap` adds to its tap.* settings). */
+async function mirrorTap(tap: Record<string, unknown> = {}) {
+  const up = await upstream();
+  const shadowUp = await upstream();
+  const handle = await sidecar(up.url, {
+    mode: 'mirror',
+    upstream: undefined,
+    primary: up.url,
+    shadow: shadowUp.url,
+    ...tap,
+  });
+  return { up, shadowUp, ...handle };
+}
+
 describe('sidecar proxy', () => {
   it('passes status, headers, bytes, chunking and trailers through unchanged', async () => {
     const up = await upstream();
@@ -285,16 +299,8 @@ describe('sidecar proxy', () => {
   });
 
   it('answers Expect: 100-continue itself and sends the upstreams the whole body', async () => {
-    const up = await upstream();
-    const shadowUp = await upstream();
     // Mirror mode: the primary and the shadow both get the body, neither the Expect header.
-    const { tap, records } = await sidecar(up.url, {
-      mode: 'mirror',
-      upstream: undefined,
-      primary: up.url,
-      shadow: shadowUp.url,
-      mirror: { methods: ['POST'] },
-    });
+    const { up, shadowUp, tap, records } = await mirrorTap({ mirror: { methods: ['POST'] } });
     const body = Buffer.from('{"a":1}');
     const res = await new Promise<Buffer>((resolve, reject) => {
       const req = http.request(`${tap.url}/echo`, {
@@ -322,13 +328,7 @@ describe('sidecar proxy', () => {
   });
 
   it('mirrors the whole body when it arrives in the same packet as the head, and caps it', async () => {
-    const up = await upstream();
-    const shadowUp = await upstream();
-    const { tap, records, metrics } = await sidecar(up.url, {
-      mode: 'mirror',
-      upstream: undefined,
-      primary: up.url,
-      shadow: shadowUp.url,
+    const { shadowUp, tap, records, metrics } = await mirrorTap({
       mirror: { methods: ['POST'], maxBodyBytes: 64 },
     });
     const { port } = new URL(tap.url);
@@ -375,14 +375,7 @@ describe('sidecar proxy', () => {
   });
 
   it('replaces an invalid traceparent in mirror mode: both upstreams get one fresh, valid header', async () => {
-    const up = await upstream();
-    const shadowUp = await upstream();
-    const { tap, records } = await sidecar(up.url, {
-      mode: 'mirror',
-      upstream: undefined,
-      primary: up.url,
-      shadow: shadowUp.url,
-    });
+    const { up, shadowUp, tap, records } = await mirrorTap();
     await fetchRaw(`${tap.url}/fixed`, { headers: { traceparent: 'garbage' } });
     await expect.poll(() => records().length).toBe(2);
     const sent = up.seen.at(-1)?.headers.traceparent;
