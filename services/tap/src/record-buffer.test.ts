@@ -161,6 +161,15 @@ describe('RecordBuffer', () => {
     expect(lines.join('\n')).toMatch(/shutdown: 1/);
   });
 
+  it('keeps sending full batches one after another (a record over maxBatchBytes each time)', async () => {
+    const { counts, buffer } = setup({ maxBatchBytes: 100, lingerMs: 10_000 });
+    for (let i = 1; i <= 3; i++) {
+      expect(buffer.offer(`big-${i}`, value(150))).toBe(true);
+      await expect.poll(() => counts.published).toBe(i);
+    }
+    expect(buffer.stats()).toMatchObject({ records: 0, bytes: 0 });
+  });
+
   it('logs retriable failures only once they persist, apart from dropped records', async () => {
     const { publisher, counts, buffer, lines } = setup({ retryInitialMs: 1, retryMaxMs: 1 });
     const down = () => new ShadowdiffError('ERR_TRANSPORT', 'not connected', { retriable: true });

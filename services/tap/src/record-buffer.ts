@@ -159,6 +159,9 @@ export class RecordBuffer {
     this.armedNow = delayMs === 0;
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      // Fired: no send is armed any more. Left true, the next full batch (`offer`) would find
+      // "already armed", arm nothing, and wait for a record that may never come.
+      this.armedNow = false;
       this.send();
     }, delayMs);
   }
