@@ -17,6 +17,8 @@ function num(values: OptionValues, name: string): number | undefined {
   return v === undefined ? undefined : Number(v);
 }
 
+const MIN_SESSION_TIMEOUT_MS = 6_000;
+
 function positiveInt(values: OptionValues, name: string): number | undefined {
   const n = num(values, name);
   if (n !== undefined && !(Number.isInteger(n) && n > 0)) {
@@ -51,6 +53,13 @@ async function runWorker(
   }
   const concurrency = positiveInt(values, 'concurrency');
   const sessionTimeoutMs = positiveInt(values, 'session-timeout-ms');
+  // Kafka's default group.min.session.timeout.ms: a shorter session is refused at join, and
+  // kafkajs needs it above its 1 s heartbeat.
+  if (sessionTimeoutMs !== undefined && sessionTimeoutMs < MIN_SESSION_TIMEOUT_MS) {
+    throw new UsageError(
+      `--session-timeout-ms must be at least ${MIN_SESSION_TIMEOUT_MS} (the broker's default group.min.session.timeout.ms), got ${sessionTimeoutMs}`,
+    );
+  }
   const meter = io.meter('shadowdiff.worker');
   const adapters = createFleetAdapters({
     config,

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { UsageError } from '@shadowdiff/contracts';
+import { ShadowdiffError, UsageError } from '@shadowdiff/contracts';
 import type { Command, CommandIo, OptionValues, ShadowdiffConfig } from '@shadowdiff/contracts';
 import { ConsoleData } from '../api/console-data.js';
 import { MAX_RANGE_MS } from '../api/query.js';
@@ -62,17 +62,33 @@ async function run(config: ShadowdiffConfig, values: OptionValues, io: CommandIo
   const stores = createFleetStores(config, log);
   try {
     const progress = progressReporter(io.stderr, 'shadowdiff report: reading examples');
-    const report = await buildEvidence(
-      new ConsoleData(stores.samples, stores.noise),
-      config,
-      { from: request.from, to: request.to },
-      now,
-      (done, total) => progress.update(done, total),
-    );
+    let report: EvidenceReport;
+    try {
+      report = await buildEvidence(
+        new ConsoleData(stores.samples, stores.noise),
+        config,
+        { from: request.from, to: request.to },
+        now,
+        (done, total) => progress.update(done, total),
+      );
+    } catch (error) {
+      if (error instanceof ShadowdiffError && error.code !== 'ERR_STORE') throw error;
+      log(
+        `cannot read the evidence from ${config.redis.url}: ${(error as Error)?.message ?? String(error)} — is Redis up? (redis.url in the config, or $REDIS_URL)`,
+      );
+      return 1;
+    }
     progress.finish();
     const text = renderReport(report, request.format);
     if (request.out !== undefined) {
-      writeFileSync(request.out, text);
+      try {
+        writeFileSync(request.out, text);
+      } catch (error) {
+        log(
+          `cannot write ${request.out}: ${(error as Error).message} — pass --out a writable path`,
+        );
+        return 1;
+      }
       log(
         `wrote ${request.out} (${report.routes.length} routes, ${report.totals.compared} compared pairs)`,
       );

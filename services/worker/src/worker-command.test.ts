@@ -1,0 +1,24 @@
+import { PassThrough } from 'node:stream';
+import { UsageError, validateConfig } from '@shadowdiff/contracts';
+import type { CommandIo } from '@shadowdiff/contracts';
+import { describe, expect, it } from 'vitest';
+import { workerCommand } from './worker-command.js';
+
+describe('shadowdiff worker flags', () => {
+  it('refuses a session timeout the broker would refuse, before connecting to anything', async () => {
+    const io: CommandIo = {
+      stdout: new PassThrough(),
+      stderr: new PassThrough(),
+      env: {},
+      stopSignal: new AbortController().signal,
+      meter: () => {
+        throw new Error('not reached');
+      },
+      shutdownTelemetry: () => Promise.resolve(),
+    };
+    const run = (timeout: string) =>
+      workerCommand.run(validateConfig({}), { 'session-timeout-ms': timeout }, [], io);
+    await expect(run('100')).rejects.toThrow(UsageError);
+    await expect(run('5999')).rejects.toThrow(/--session-timeout-ms must be at least 6000/);
+  });
+});
