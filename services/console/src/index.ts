@@ -10,6 +10,7 @@ export type {
   NoiseEvidence,
   NoiseState,
   NoiseDecisionInput,
+  NoiseDecideResult,
 } from './noise/console-noise.js';
 export { catalogNoise, noiseEntryView } from './noise/catalog-noise.js';
 export { summarizeRoute, sumStats } from './stats/route-row.js';

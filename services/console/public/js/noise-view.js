@@ -135,7 +135,8 @@ export async function renderNoise(params) {
           body: JSON.stringify({ id: e.id, decision }),
         },
       );
-      Object.assign(e, updated);
+      if (updated.removed) entries.splice(entries.indexOf(e), 1);
+      else Object.assign(e, updated);
       draw();
     } catch (error) {
       button.disabled = false;

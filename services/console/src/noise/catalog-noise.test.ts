@@ -44,8 +44,9 @@ describe('catalogNoise', () => {
       at: 1_234,
     });
     expect(await noise.decide('0000000000', 'confirmed')).toBeUndefined();
-    // Clearing a decision leaves an entry with no evidence: back to observing, so not listed.
-    expect(await noise.decide(noiseId(key), null)).toBeUndefined();
+    // Clearing a decision leaves an entry with no evidence: back to observing, so not listed —
+    // the call says so (the console's Reset reported 404 for a reset that had worked).
+    expect(await noise.decide(noiseId(key), null)).toEqual({ id: noiseId(key), removed: true });
     expect(await noise.list()).toEqual([]);
   });
 });

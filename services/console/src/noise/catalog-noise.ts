@@ -73,7 +73,9 @@ export function catalogNoise(
         clock.now(),
       );
       const after = await catalog.find({ id });
-      return after.kind === 'found' ? noiseEntryView(after.entry) : undefined;
+      const view = after.kind === 'found' ? noiseEntryView(after.entry) : undefined;
+      // Decided all the same: an entry that only a decision kept listed is gone, not unknown.
+      return view ?? { id, removed: true };
     },
   };
 }

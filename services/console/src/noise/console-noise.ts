@@ -43,6 +43,13 @@ export interface NoiseEntryView {
 export interface ConsoleNoise {
   /** Entries of one service (all services when omitted), most evidence first. */
   list(service?: string): Promise<NoiseEntryView[]>;
-  /** Confirms, rejects, or (null) clears a decision; resolves to the entry after it, if found. */
-  decide(id: string, decision: NoiseDecisionInput): Promise<NoiseEntryView | undefined>;
+  /**
+   * Confirms, rejects, or (null) clears a decision. Resolves to the entry after it; to
+   * `{ id, removed: true }` when clearing left an entry with no evidence of its own (it is no
+   * longer listed); to undefined when no entry has that id.
+   */
+  decide(id: string, decision: NoiseDecisionInput): Promise<NoiseDecideResult | undefined>;
 }
+
+/** What a decision leaves: the entry, or word that it is gone from the list. */
+export type NoiseDecideResult = NoiseEntryView | { id: string; removed: true };
