@@ -71,20 +71,44 @@ async function runWorker(
   // A stop request while Kafka is still unreachable ends the connect loop instead of waiting it out.
   const stopEarly = () => void adapters.source.stop();
   io.stopSignal.addEventListener('abort', stopEarly, { once: true });
-  let worker: Worker;
+  // Start-up waits on Redis and Kafka; say so when it takes a while, and let a stop request end
+  // the wait (a Redis that never answers would otherwise hold the process past SIGINT/SIGTERM).
+  const slow = setTimeout(
+    () =>
+      log(
+        `still starting: waiting for Redis at ${config.redis.url} (redis.url or $REDIS_URL) and Kafka at ${config.kafka.brokers.join(',')} (kafka.brokers or $KAFKA_BROKERS); Ctrl-C stops`,
+      ),
+    5_000,
+  );
+  slow.unref();
+  const starting = startWorker({
+    config,
+    ...adapters,
+    meter,
+    clock: { now: () => Date.now() },
+    log,
+  });
+  let worker: Worker | undefined;
   try {
-    worker = await startWorker({
-      config,
-      ...adapters,
-      meter,
-      clock: { now: () => Date.now() },
-      log,
-    });
+    worker = await Promise.race([starting, waitForStop(io.stopSignal).then(() => undefined)]);
   } catch (error) {
     await adapters.close();
     throw error;
   } finally {
+    clearTimeout(slow);
     io.stopSignal.removeEventListener('abort', stopEarly);
+  }
+  if (worker === undefined) {
+    log('stopping before start-up finished');
+    // Should start-up still complete, the worker it made stops at once.
+    starting
+      .then(
+        (late) => late.stop(),
+        () => {},
+      )
+      .catch(() => {});
+    await adapters.close();
+    return 0;
   }
   const prom = config.telemetry.prometheus;
   log(
