@@ -35,6 +35,8 @@ describe('flag parsing', () => {
     expect(parseRate('max-diff-rate', '0.5%')).toBeCloseTo(0.005, 12);
     expect(parseRate('max-diff-rate', '0.005')).toBeCloseTo(0.005, 12);
     expect(parseRate('max-diff-rate', '100%')).toBe(1);
+    expect(() => parseRate('max-diff-rate', '1')).toThrow(/write 1% for 1 percent/);
+    expect(parseRate('max-diff-rate', '100%')).toBe(1);
     expect(parseRate('max-diff-rate', '0%')).toBe(0);
     expect(parseRate('max-diff-rate', '.5%')).toBeCloseTo(0.005, 12);
   });

@@ -31,8 +31,9 @@ export function parseDuration(flag: string, text: string): number {
 }
 
 /**
- * A rate as a fraction: `0.5%` -> 0.005; a bare number is a fraction (`0.005`). Must be within
- * [0, 1]: a diff rate of 150% means a typo, not a lenient gate.
+ * A rate as a fraction: `0.5%` -> 0.005; a bare number is a fraction (`0.005`) below 1. Must be
+ * within [0, 1]: a diff rate of 150% means a typo, not a lenient gate; a bare `1` is refused as
+ * likely meant as 1%.
  */
 export function parseRate(flag: string, text: string): number {
   const trimmed = text.trim();
@@ -43,6 +44,12 @@ export function parseRate(flag: string, text: string): number {
   if (!Number.isFinite(value) || value < 0 || value > 1) {
     throw new UsageError(
       `--${flag} expects a percentage such as 0.5% or a fraction such as 0.005 (between 0 and 100%), got '${text}'`,
+    );
+  }
+  // A bare 1 reads as "1%" to most people and as 100% to the parser: a gate that passes anything.
+  if (!percent && value >= 1) {
+    throw new UsageError(
+      `--${flag} ${text} would be a fraction of 1 (100%): write ${text}% for ${text} percent, or 100% if you mean it`,
     );
   }
   return value;
