@@ -28,3 +28,4 @@ export { noiseStoreContract } from './contracts/noise-store-contract.js';
 export type { NoiseStoreHarness } from './contracts/noise-store-contract.js';
 export { encodedJsonTapRecord, jsonTapRecord } from './tap-records.js';
 export type { TapRecordFixtureOptions } from './tap-records.js';
+export { deadPort, testCommandIo } from './command-io.js';

@@ -1,6 +1,5 @@
-import { PassThrough } from 'node:stream';
 import { UsageError, validateConfig } from '@shadowdiff/contracts';
-import type { CommandIo } from '@shadowdiff/contracts';
+import { testCommandIo } from '@shadowdiff/testkit';
 import { describe, expect, it } from 'vitest';
 import { tapCommand } from './tap-command.js';
 
@@ -24,19 +23,9 @@ describe('shadowdiff tap flags', () => {
   });
 
   it('refuses stray arguments before starting anything', async () => {
-    const io: CommandIo = {
-      stdout: new PassThrough(),
-      stderr: new PassThrough(),
-      env: {},
-      stopSignal: new AbortController().signal,
-      meter: () => {
-        throw new Error('not reached');
-      },
-      shutdownTelemetry: () => Promise.resolve(),
-    };
     const config = validateConfig({ tap: { upstream: 'http://127.0.0.1:1' } });
-    await expect(tapCommand.run(config, {}, ['http://127.0.0.1:9000'], io)).rejects.toThrow(
-      /unexpected argument 'http:\/\/127\.0\.0\.1:9000'/,
-    );
+    await expect(
+      tapCommand.run(config, {}, ['http://127.0.0.1:9000'], testCommandIo().io),
+    ).rejects.toThrow(/unexpected argument 'http:\/\/127\.0\.0\.1:9000'/);
   });
 });

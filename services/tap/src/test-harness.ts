@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createServer as createNetServer } from 'node:net';
 import {
   AggregationTemporality,
   InMemoryMetricExporter,
@@ -53,14 +52,7 @@ export async function startServer(
   };
 }
 
-/** A loopback port nothing listens on (bound once, then released). */
-export async function deadPort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { deadPort } from '@shadowdiff/testkit';
 
 export interface RawResponse {
   status: number;
