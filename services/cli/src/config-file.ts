@@ -5,11 +5,24 @@ import { parse as parseYaml } from 'yaml';
 
 export const DEFAULT_CONFIG_FILE = 'shadowdiff.yaml';
 
-/** Overrides taken from the environment, so containers need no file for the endpoints. */
+/** The environment variables that set config keys, so containers need no file for the endpoints. */
+const ENV_KEYS = [
+  {
+    name: 'KAFKA_BROKERS',
+    section: 'kafka',
+    key: 'brokers',
+    value: (v: string) => v.split(',').map((b) => b.trim()),
+  },
+  { name: 'REDIS_URL', section: 'redis', key: 'url', value: (v: string) => v },
+] as const;
+
+/** Overrides taken from the environment (ENV_KEYS). */
 export function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (env.KAFKA_BROKERS) out.kafka = { brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()) };
-  if (env.REDIS_URL) out.redis = { url: env.REDIS_URL };
+  for (const { name, section, key, value } of ENV_KEYS) {
+    const v = env[name];
+    if (v) out[section] = { [key]: value(v) };
+  }
   return out;
 }
 
@@ -51,12 +64,12 @@ export function loadConfig(
   }
   const fromEnv = envOverrides(env);
   const merged = mergeConfig(mergeConfig(raw, fromEnv), flagOverrides);
-  const origin = (path: (string | number)[]): string | undefined =>
-    setAt(flagOverrides, path)
-      ? 'from a command-line flag'
-      : setAt(fromEnv, path)
-        ? `from $${path[0] === 'kafka' ? 'KAFKA_BROKERS' : 'REDIS_URL'}`
-        : undefined;
+  const origin = (path: (string | number)[]): string | undefined => {
+    if (setAt(flagOverrides, path)) return 'from a command-line flag';
+    if (!setAt(fromEnv, path)) return undefined;
+    const variable = ENV_KEYS.find((e) => e.section === path[0] && e.key === path[1]);
+    return variable && `from $${variable.name}`;
+  };
   const label = chosen ?? 'settings (no config file; defaults, environment and flags)';
   return { config: validateConfig(merged, label, origin), source };
 }

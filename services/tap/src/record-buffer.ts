@@ -35,6 +35,9 @@ export interface BufferStats {
   lastError: string | undefined;
 }
 
+/** Retriable publish failures in a row that are not logged (the retry usually mends them). */
+const QUIET_FAILURES = 3;
+
 /**
  * The bounded in-memory queue between the proxy and the publisher. `offer` is synchronous and O(1):
  * the request path never waits for Kafka. One publish is in flight at a time (the idempotent
@@ -42,9 +45,6 @@ export interface BufferStats {
  * may succeed later is put back at the front and retried with backoff; the budget counts in-flight
  * records, so retrying never grows memory past it. What does not fit is dropped and counted.
  */
-/** Retriable publish failures in a row that are not logged (the retry usually mends them). */
-const QUIET_FAILURES = 3;
-
 export class RecordBuffer {
   private queue = new RecordQueue();
   private bytes = 0;

@@ -20,14 +20,15 @@ function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}(-.*)?$/;
+const ZERO16 = '0'.repeat(16);
+
 /**
  * W3C trace context (`version-traceid-parentid-flags`, lower-case hex), read as the spec tells a
  * receiver to: version ff, an all-zero trace or parent id, or version 00 with anything after the
  * flags make the header invalid (ignored, like OpenTelemetry and Envoy ignore it); a later version
  * may append `-` and fields of its own.
  */
-const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}(-.*)?$/;
-const ZERO16 = '0'.repeat(16);
 export function traceIdFromTraceparent(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const m = TRACEPARENT.exec(value.trim());

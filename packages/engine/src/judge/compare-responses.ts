@@ -33,9 +33,9 @@ function encodingOf(r: CapturedResponse): string {
 
 /**
  * Bodies: when a side is truncated they are not compared (a cut-off body would look like drift,
- * and two equal prefixes prove nothing about what follows), and the verdict says so; raw bytes equal under the same encoding end the comparison without
- * decoding; decoded bytes equal (gzip on one side only) end it without parsing; only then are the
- * bodies normalized and diffed.
+ * and two equal prefixes prove nothing about what follows), and the verdict says so; raw bytes
+ * equal under the same encoding end the comparison without decoding; decoded bytes equal (gzip on
+ * one side only) end it without parsing; only then are the bodies normalized and diffed.
  */
 function collectBodyBytes(
   a: CapturedResponse,
@@ -43,13 +43,13 @@ function collectBodyBytes(
   scope: DiffScope,
   out: DiffCollector,
 ): void {
-  const encA = encodingOf(a);
-  const encB = encodingOf(b);
   if (a.bodyTruncated || b.bodyTruncated) {
     // Equal prefixes and equal sizes say nothing about the bytes past the cap: not compared.
     out.suppress('body', TRUNCATED_PATH, 'rule');
     return;
   }
+  const encA = encodingOf(a);
+  const encB = encodingOf(b);
   if (encA === encB && sameBytes(a.body, b.body)) return;
   const da = decodeBody(a.body, encA, a.headers['content-type']);
   const db = decodeBody(b.body, encB, b.headers['content-type']);
