@@ -18,7 +18,11 @@ export type DiffKind = (typeof DIFF_KINDS)[number];
 export const SEVERITIES = ['critical', 'major', 'minor', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const DIFF_OPS = ['add', 'remove', 'replace', 'type'] as const;
+/**
+ * `reorder` (added in v1.1, additive): an array holds the same elements (matched by identity key,
+ * or by value for scalars) in another order; one finding at the array's path.
+ */
+export const DIFF_OPS = ['add', 'remove', 'replace', 'type', 'reorder'] as const;
 export type DiffOp = (typeof DIFF_OPS)[number];
 
 export const SUPPRESS_REASONS = ['rule', 'volatile', 'learned', 'secondary'] as const;
@@ -30,7 +34,15 @@ export interface DiffEntry {
   path: string;
   op: DiffOp;
   severity: Severity;
+  /**
+   * Concrete, readable location (added in v1.1, optional), present when the path crosses an
+   * array: elements named by identity key `/items[sku=SKU-66-1]/price`, scalar elements by value
+   * `/tags[="red"]`, by index only as the fallback `/items[3]`. `path` stays the template.
+   */
+  at?: string;
+  /** Primary value; for `reorder` the shared keys (or values) in primary order. */
   primary?: unknown;
+  /** Shadow value; for `reorder` the shared keys (or values) in shadow order. */
   shadow?: unknown;
 }
 
@@ -83,6 +95,7 @@ export const verdictSchema = z
           path: z.string(),
           op: z.enum(DIFF_OPS),
           severity: z.enum(SEVERITIES),
+          at: z.string().optional(),
           primary: z.unknown().optional(),
           shadow: z.unknown().optional(),
         })

@@ -10,9 +10,25 @@ export const routeRuleSchema = z
     route: z.string().min(1),
     /** JSON pointers (with `*` for any key/index) whose differences are ignored. */
     ignore: z.array(z.string()).default([]),
-    /** Arrays compared as sets (`set`) or matched by a key field (`{ key: id }`). */
+    /**
+     * Arrays compared as sets (`set`: order ignored) or matched by a key field (`{ key: sku }`:
+     * elements paired by that field, order ignored). Default `{}`: arrays of objects are matched
+     * by an identity key found automatically, scalars by value, position only as the fallback.
+     */
     arrays: z
-      .record(z.string(), z.union([z.literal('set'), z.object({ key: z.string() }).strict()]))
+      .record(
+        z.string(),
+        z.union([
+          z.literal('set'),
+          z
+            .object({
+              key: z
+                .string()
+                .min(1, 'key must name the field that identifies an element, e.g. { key: sku }'),
+            })
+            .strict(),
+        ]),
+      )
       .default({}),
     /** Numeric tolerance per JSON pointer. */
     tolerance: z.record(z.string(), toleranceSchema).default({}),

@@ -175,8 +175,10 @@ describe('diffJson array rules', () => {
         rules,
       ),
     ).toEqual({ diffs: [], suppressed: [] });
+    // Sorted as a set, then aligned by value: "a" is gone and "c" is new.
     expect(run({ tags: ['a', 'b'] }, { tags: ['b', 'c'] }, rules).diffs.map(shape)).toEqual([
-      'body replace minor /tags/*',
+      'body remove major /tags/*',
+      'body add info /tags/*',
     ]);
     expect(run({ tags: ['a', 'b'] }, { tags: ['a', 'b'] }).diffs).toEqual([]);
     expect(run({ tags: ['a', 'b'] }, { tags: ['b', 'a'] }).diffs).toHaveLength(1);

@@ -1,3 +1,4 @@
+import type { DiffEntry } from '@shadowdiff/contracts';
 import type { ToleranceRule } from '../route/compile-rules.js';
 import { ANY } from '../normalize/json-pointer.js';
 import type { PointerPattern } from '../normalize/json-pointer.js';
@@ -77,24 +78,32 @@ class JsonDiffer extends JsonWalk {
     return false;
   }
 
+  /** Records `entry` with its concrete location when that crosses an array. */
+  private emit(entry: DiffEntry): void {
+    const at = this.at();
+    if (at !== undefined) entry.at = at;
+    this.out.diff(entry);
+  }
+
   protected removed(oldValue: unknown): void {
     if (this.ignore.length > 0 && this.ignored()) return;
     const path = this.path();
     if (this.out.has('body', 'remove', path)) return;
-    this.out.diff({
-      kind: 'body',
-      path,
-      op: 'remove',
-      severity: 'major',
-      primary: preview(oldValue),
-    });
+    this.emit({ kind: 'body', path, op: 'remove', severity: 'major', primary: preview(oldValue) });
   }
 
   protected added(newValue: unknown): void {
     if (this.ignore.length > 0 && this.ignored()) return;
     const path = this.path();
     if (this.out.has('body', 'add', path)) return;
-    this.out.diff({ kind: 'body', path, op: 'add', severity: 'info', shadow: preview(newValue) });
+    this.emit({ kind: 'body', path, op: 'add', severity: 'info', shadow: preview(newValue) });
+  }
+
+  protected reordered(primary: unknown[], shadow: unknown[]): void {
+    if (this.ignore.length > 0 && this.ignored()) return;
+    const path = this.path();
+    if (this.out.has('body', 'reorder', path)) return;
+    this.emit({ kind: 'body', path, op: 'reorder', severity: 'minor', primary, shadow });
   }
 
   protected replaced(a: unknown, b: unknown): void {
@@ -103,7 +112,7 @@ class JsonDiffer extends JsonWalk {
     if (jsonType(a) !== jsonType(b)) {
       const path = this.path();
       if (out.has('body', 'type', path)) return;
-      out.diff({
+      this.emit({
         kind: 'body',
         path,
         op: 'type',
@@ -125,7 +134,7 @@ class JsonDiffer extends JsonWalk {
       return;
     }
     if (out.has('body', 'replace', path)) return;
-    out.diff({
+    this.emit({
       kind: 'body',
       path,
       op: 'replace',
@@ -138,9 +147,10 @@ class JsonDiffer extends JsonWalk {
 
 /**
  * Diffs two normalized JSON documents. The walk yields the JSON Patch operations fast-json-patch
- * `compare` would (see `JsonWalk`); each becomes a finding: `remove` → major, `add` → info,
- * `replace` across JSON types → `type` major, other `replace` → minor unless a volatile detector
- * or tolerance explains it (then suppressed). Operations at or under an ignored pointer are
+ * `compare` would for objects, and aligns arrays by identity key or value (see `JsonWalk`); each
+ * becomes a finding: `remove` → major, `add` → info, `reorder` → minor, `replace` across JSON
+ * types → `type` major, other `replace` → minor unless a volatile detector or tolerance explains
+ * it (then suppressed). Findings under an array carry `at`, the concrete location. Operations at or under an ignored pointer are
  * suppressed with reason `rule`.
  */
 export function diffJson(a: unknown, b: unknown, scope: DiffScope, out: DiffCollector): void {

@@ -11,7 +11,11 @@ class Recorder extends JsonWalk {
   readonly stats: string[] = [];
 
   constructor() {
-    super(false);
+    super(false, false);
+  }
+
+  protected reordered(): void {
+    throw new Error('position-only walk reported a reorder');
   }
 
   run(a: object, b: object): Operation[] {

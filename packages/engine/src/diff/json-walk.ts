@@ -1,9 +1,26 @@
-import { isKeyedContainer } from '../normalize/normalize-json.js';
+import { escapeSegment } from '../normalize/json-pointer.js';
+import { isKeyedContainer, keyedField } from '../normalize/normalize-json.js';
+import {
+  alignScalars,
+  commonKeys,
+  identityKey,
+  isRecord,
+  isScalar,
+  keyLabel,
+  keyedReordered,
+  shown,
+  valueLabel,
+} from './array-align.js';
 import { childPath } from './path-intern.js';
 
 const OBJECT = 0;
 const ARRAY = 1;
 const KEYED = 2;
+
+/** How an array element is named in `at()`: by index, by identity key, by value. */
+const BY_INDEX = 0;
+const BY_KEY = 1;
+const BY_VALUE = 2;
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -12,8 +29,16 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
+function samePositions(x: readonly number[], y: readonly number[]): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
 /**
- * A parallel walk over two JSON documents that reports the RFC 6902 operations fast-json-patch
+ * A parallel walk over two JSON documents. Arrays are aligned first (see `#aligned`): objects by
+ * an identity key, scalars by value, reporting removed / added elements and one reorder; where
+ * neither applies, or with `align` off, it reports the RFC 6902 operations fast-json-patch
  * `compare(a, b)` produces (the same operations at the same pointers, in document order rather
  * than compare()'s reversed order; a property test holds it to fast-json-patch), without building
  * them: no pointer string for unchanged nodes, no cloned values, no operation objects.
@@ -34,17 +59,32 @@ export abstract class JsonWalk {
   /** Statistics path per depth, valid up to `valid`. */
   readonly #paths: string[] = [''];
   #valid = 0;
+  /** Per depth, for array elements: how `at()` names it, and the key field / value it uses. */
+  readonly #labelKinds: number[] = [BY_INDEX];
+  readonly #labelFields: (string | undefined)[] = [undefined];
+  readonly #labelValues: unknown[] = [undefined];
 
   readonly #keyed: boolean;
+  readonly #align: boolean;
 
-  /** @param keyed whether normalization built key-matched containers (checking costs a lookup). */
-  constructor(keyed: boolean) {
+  /**
+   * @param keyed whether normalization built key-matched containers (checking costs a lookup).
+   * @param align whether arrays are aligned by identity key / value (default); false pairs them by
+   *   position only, exactly as fast-json-patch `compare` does.
+   */
+  constructor(keyed: boolean, align = true) {
     this.#keyed = keyed;
+    this.#align = align;
   }
 
   protected abstract removed(oldValue: unknown): void;
   protected abstract added(newValue: unknown): void;
   protected abstract replaced(oldValue: unknown, newValue: unknown): void;
+  /**
+   * The array at the current location holds the same elements (by identity key, or by value for
+   * scalars) in another order: `primary` / `shadow` are the shared keys or values in each order.
+   */
+  protected abstract reordered(primary: unknown[], shadow: unknown[]): void;
 
   /** Walks two containers of the same kind (both arrays or both non-array objects). */
   protected walk(a: object, b: object): void {
@@ -54,6 +94,10 @@ export abstract class JsonWalk {
       const na = a.length;
       const nb = bb.length;
       this.#kinds[d] = ARRAY;
+      if (this.#align && na > 0 && nb > 0 && this.#aligned(a, bb, d)) {
+        this.depth = d - 1;
+        return;
+      }
       const common = na < nb ? na : nb;
       for (let i = 0; i < common; i++) {
         const ov: unknown = a[i];
@@ -74,7 +118,9 @@ export abstract class JsonWalk {
     } else {
       const ra = a as Record<string, unknown>;
       const rb = b as Record<string, unknown>;
-      this.#kinds[d] = this.#keyed && isKeyedContainer(a) ? KEYED : OBJECT;
+      const keyed = this.#keyed && isKeyedContainer(a);
+      this.#kinds[d] = keyed ? KEYED : OBJECT;
+      if (keyed) this.#labelFields[d] = keyedField(a);
       const ka = Object.keys(ra);
       const kb = Object.keys(rb);
       const n = ka.length;
@@ -121,6 +167,71 @@ export abstract class JsonWalk {
     this.depth = d - 1;
   }
 
+  /**
+   * Aligns two non-empty arrays by identity key (objects) or by value (scalars) and reports
+   * removed / added elements, a reorder, and the changes inside matched elements; false when
+   * neither applies (no key, duplicate keys, mixed elements, or scalars that differ only in
+   * place), so the caller pairs by position.
+   */
+  #aligned(a: unknown[], b: unknown[], d: number): boolean {
+    if (isRecord(a[0])) {
+      const k = identityKey(a, b);
+      if (k === undefined) return false;
+      const { keysA, keysB, indexB } = k;
+      let sameOrder = a.length === b.length;
+      for (let i = 0; sameOrder && i < keysA.length; i++) sameOrder = keysA[i] === keysB[i];
+      if (!sameOrder && keyedReordered(k)) {
+        const c = commonKeys(k);
+        this.#reorder(d, c.a, c.b);
+      }
+      const matched = new Uint8Array(b.length);
+      for (let i = 0; i < a.length; i++) {
+        const key = keysA[i] as string | number;
+        const j = indexB.get(key);
+        this.#atLabel(d, i, BY_KEY, k.field, key);
+        if (j === undefined) {
+          this.removed(a[i]);
+        } else {
+          matched[j] = 1;
+          if (a[i] !== b[j]) this.#child(a[i], b[j]);
+        }
+      }
+      for (let j = 0; j < b.length; j++) {
+        if (matched[j] === 1) continue;
+        this.#atLabel(d, j, BY_KEY, k.field, keysB[j]);
+        this.added(b[j]);
+      }
+      return true;
+    }
+    if (!isScalar(a[0])) return false;
+    const s = alignScalars(a, b);
+    if (s === undefined || (!s.reordered && samePositions(s.onlyA, s.onlyB))) return false;
+    if (s.reordered) this.#reorder(d, s.commonA, s.commonB);
+    for (const i of s.onlyA) {
+      this.#atLabel(d, i, BY_VALUE, undefined, a[i]);
+      this.removed(a[i]);
+    }
+    for (const j of s.onlyB) {
+      this.#atLabel(d, j, BY_VALUE, undefined, b[j]);
+      this.added(b[j]);
+    }
+    return true;
+  }
+
+  /** Reports a reorder at the array itself (one level up from its elements at depth `d`). */
+  #reorder(d: number, primary: unknown[], shadow: unknown[]): void {
+    this.depth = d - 1;
+    this.reordered(shown(primary), shown(shadow));
+    this.depth = d;
+  }
+
+  #atLabel(d: number, index: number, kind: number, field: string | undefined, value: unknown) {
+    this.#at(d, index);
+    this.#labelKinds[d] = kind;
+    this.#labelFields[d] = field;
+    this.#labelValues[d] = value;
+  }
+
   #child(ov: unknown, nv: unknown): void {
     if (
       typeof ov === 'object' &&
@@ -137,7 +248,42 @@ export abstract class JsonWalk {
 
   #at(d: number, key: string | number): void {
     this.keys[d] = key;
+    this.#labelKinds[d] = BY_INDEX;
     if (this.#valid >= d) this.#valid = d - 1;
+  }
+
+  /**
+   * The concrete location, elements named as a reader would: `/items[sku=A]/price` (identity
+   * key, found or configured), `/tags[="red"]` (scalar by value), `/items[3]` (by position, the
+   * fallback). Undefined when the location crosses no array (then it equals the path).
+   */
+  protected at(): string | undefined {
+    const d = this.depth;
+    let out = '';
+    let crossed = false;
+    for (let i = 1; i <= d; i++) {
+      const key = this.keys[i] as string | number;
+      const kind = this.#kinds[i];
+      if (kind === OBJECT) {
+        out += '/' + escapeSegment(key as string);
+      } else if (kind === KEYED) {
+        crossed = true;
+        const field = this.#labelFields[i];
+        out +=
+          field === undefined ? '/' + escapeSegment(String(key)) : keyLabel(field, String(key));
+      } else {
+        crossed = true;
+        const label = this.#labelKinds[i];
+        if (label === BY_KEY) {
+          out += keyLabel(this.#labelFields[i] as string, this.#labelValues[i] as string | number);
+        } else if (label === BY_VALUE) {
+          out += valueLabel(this.#labelValues[i]);
+        } else {
+          out += `[${key}]`;
+        }
+      }
+    }
+    return crossed ? out : undefined;
   }
 
   /** The current location as a string segment. */

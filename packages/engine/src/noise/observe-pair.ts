@@ -66,7 +66,10 @@ function observeOrders(
   for (const c of changes) {
     // Only reported findings: one the view took out is explained already, and parsing bodies for
     // it on every pair would never end (its array compares `same` and gathers no evidence).
-    if (c.kind !== 'body' || c.values === undefined || c.path.indexOf('/*') < 0) continue;
+    if (c.kind !== 'body' || c.values === undefined) continue;
+    // A `reorder` names its array; any other finding under an element names the arrays above it.
+    if (c.op === 'reorder' && view.wantsOrderEvidence(route, c.path)) pointers.add(c.path);
+    if (c.path.indexOf('/*') < 0) continue;
     for (const p of arrayPointers(c.path)) {
       if (view.wantsOrderEvidence(route, p)) pointers.add(p);
     }

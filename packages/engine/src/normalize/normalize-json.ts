@@ -23,7 +23,12 @@ const KEYED = Symbol('shadowdiff.keyed');
 
 /** True for an object that normalization built from a key-matched array. */
 export function isKeyedContainer(value: object): boolean {
-  return (value as { [KEYED]?: true })[KEYED] === true;
+  return typeof (value as { [KEYED]?: string })[KEYED] === 'string';
+}
+
+/** The key field a key-matched container was built by (`sku` for `{ key: sku }`), else undefined. */
+export function keyedField(value: object): string | undefined {
+  return (value as { [KEYED]?: string })[KEYED];
 }
 
 type Container = Record<string, unknown> | unknown[];
@@ -131,7 +136,7 @@ function canonical(
 function keyBy(array: unknown[], field: string): Record<string, unknown> {
   // A null prototype: a key value such as "__proto__" must become data, not a prototype.
   const out = Object.create(null) as Record<string, unknown>;
-  Object.defineProperty(out, KEYED, { value: true, enumerable: false });
+  Object.defineProperty(out, KEYED, { value: field, enumerable: false });
   for (let i = 0; i < array.length; i++) {
     const element = array[i];
     let k: string;
