@@ -101,6 +101,41 @@ export function identityKey(
   return undefined;
 }
 
+/**
+ * The fast path of {@link identityKey} for the common case: arrays of one length whose elements
+ * carry a candidate key ({@link KEY_CANDIDATES}) equal at every position and unique. Then pairing
+ * by key is pairing by position, and no index map is needed. Undefined otherwise.
+ */
+export function positionalKey(a: readonly unknown[], b: readonly unknown[]): string | undefined {
+  if (a.length !== b.length) return undefined;
+  const first = a[0];
+  if (!isRecord(first)) return undefined;
+  for (const f of KEY_CANDIDATES) {
+    if (!Object.prototype.hasOwnProperty.call(first, f)) continue;
+    if (linesUp(a, b, f)) return f;
+  }
+  return undefined;
+}
+
+function linesUp(a: readonly unknown[], b: readonly unknown[], field: string): boolean {
+  const seen = a.length > 1 ? new Set<KeyValue>() : undefined;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (!isRecord(x) || !isRecord(y)) return false;
+    const v = x[field];
+    if (v !== y[field]) return false;
+    if (typeof v === 'string') {
+      if (v === '') return false;
+    } else if (typeof v !== 'number' || !Number.isFinite(v)) return false;
+    if (seen !== undefined) {
+      if (seen.has(v)) return false;
+      seen.add(v);
+    }
+  }
+  return true;
+}
+
 /** Whether the matched keys appear in another relative order on the shadow side. */
 export function keyedReordered(k: KeyedAlignment): boolean {
   let last = -1;

@@ -173,6 +173,17 @@ describe('arrays of scalars aligned by value', () => {
     expect(run({ n: [1, 2] }, { n: [1, 3, 2] }).map(shape)).toEqual(['add /n/* /n[=3]']);
   });
 
+  it('values appended, inserted in one run or cut are one add / remove each, named by value', () => {
+    const tags = ['alpha', 'beta', 'gamma'];
+    expect(run({ tags }, { tags: [...tags, 'delta'] }).map(shape)).toEqual([
+      'add /tags/* /tags[="delta"]',
+    ]);
+    expect(run({ tags }, { tags: ['alpha', 'x', 'y', 'beta', 'gamma'] }).map(shape)).toEqual([
+      'add /tags/* /tags[="x"]',
+    ]);
+    expect(run({ n: [1, 2, 3, 4] }, { n: [1, 4] }).map(shape)).toEqual(['remove /n/* /n[=2]']);
+  });
+
   it('a value changed in place stays a replace (so volatile detectors still apply)', () => {
     expect(run({ n: [1, 2, 3] }, { n: [1, 5, 3] }).map(shape)).toEqual(['replace /n/* /n[1]']);
   });

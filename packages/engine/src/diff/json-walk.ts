@@ -8,6 +8,7 @@ import {
   isScalar,
   keyLabel,
   keyedReordered,
+  positionalKey,
   shown,
   valueLabel,
 } from './array-align.js';
@@ -26,6 +27,16 @@ const hasOwn = Object.prototype.hasOwnProperty;
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Equal arrays of scalars, element by element: nothing to report, no maps to build. */
+function sameScalars(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (v !== b[i] || (typeof v === 'object' && v !== null)) return false;
+  }
   return true;
 }
 
@@ -175,6 +186,15 @@ export abstract class JsonWalk {
    */
   #aligned(a: unknown[], b: unknown[], d: number): boolean {
     if (isRecord(a[0])) {
+      const f = positionalKey(a, b);
+      if (f !== undefined) {
+        for (let i = 0; i < a.length; i++) {
+          const el = a[i] as Record<string, unknown>;
+          this.#atLabel(d, i, BY_KEY, f, el[f]);
+          if (el !== b[i]) this.#child(el, b[i]);
+        }
+        return true;
+      }
       const k = identityKey(a, b);
       if (k === undefined) return false;
       const { keysA, keysB, indexB } = k;
@@ -204,6 +224,8 @@ export abstract class JsonWalk {
       return true;
     }
     if (!isScalar(a[0])) return false;
+    if (sameScalars(a, b)) return true;
+    if (this.#appendedOrCut(a, b, d)) return true;
     const s = alignScalars(a, b);
     if (s === undefined || (!s.reordered && samePositions(s.onlyA, s.onlyB))) return false;
     if (s.reordered) this.#reorder(d, s.commonA, s.commonB);
@@ -214,6 +236,30 @@ export abstract class JsonWalk {
     for (const j of s.onlyB) {
       this.#atLabel(d, j, BY_VALUE, undefined, b[j]);
       this.added(b[j]);
+    }
+    return true;
+  }
+
+  /**
+   * Scalar arrays equal but for a run only one side holds (values appended, inserted or cut in
+   * one place): those values are the whole finding, found without building the multiset maps.
+   */
+  #appendedOrCut(a: unknown[], b: unknown[], d: number): boolean {
+    const na = a.length;
+    const nb = b.length;
+    if (na === nb) return false;
+    const short = na < nb ? na : nb;
+    let p = 0;
+    while (p < short && a[p] === b[p] && isScalar(a[p])) p++;
+    let q = 0;
+    while (q < short - p && a[na - 1 - q] === b[nb - 1 - q] && isScalar(b[nb - 1 - q])) q++;
+    if (p + q !== short) return false;
+    const extra = na < nb ? b : a;
+    for (let i = p; i < extra.length - q; i++) if (!isScalar(extra[i])) return false;
+    for (let i = p; i < extra.length - q; i++) {
+      this.#atLabel(d, i, BY_VALUE, undefined, extra[i]);
+      if (na < nb) this.added(extra[i]);
+      else this.removed(extra[i]);
     }
     return true;
   }
