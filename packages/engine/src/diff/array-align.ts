@@ -38,18 +38,21 @@ export function isScalar(v: unknown): boolean {
   return v === null || (typeof v !== 'object' && typeof v !== 'undefined');
 }
 
+/** A usable key value: a non-empty string or a finite number. */
+function keyValue(raw: unknown): KeyValue | undefined {
+  if (typeof raw === 'string') return raw === '' ? undefined : raw;
+  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : undefined;
+  return undefined;
+}
+
 /** The field's value on every element, or undefined when one lacks it or holds a duplicate. */
 function keysOf(array: readonly unknown[], field: string, seen: Map<KeyValue, number>) {
   const keys = new Array<KeyValue>(array.length);
   for (let i = 0; i < array.length; i++) {
     const el = array[i];
     if (!isRecord(el)) return undefined;
-    const raw = el[field];
-    let v: KeyValue;
-    if (typeof raw === 'string' && raw !== '') v = raw;
-    else if (typeof raw === 'number' && Number.isFinite(raw)) v = raw;
-    else return undefined;
-    if (seen.has(v)) return undefined;
+    const v = keyValue(el[field]);
+    if (v === undefined || seen.has(v)) return undefined;
     seen.set(v, i);
     keys[i] = v;
   }
@@ -123,11 +126,8 @@ function linesUp(a: readonly unknown[], b: readonly unknown[], field: string): b
     const x = a[i];
     const y = b[i];
     if (!isRecord(x) || !isRecord(y)) return false;
-    const v = x[field];
-    if (v !== y[field]) return false;
-    if (typeof v === 'string') {
-      if (v === '') return false;
-    } else if (typeof v !== 'number' || !Number.isFinite(v)) return false;
+    const v = keyValue(x[field]);
+    if (v === undefined || v !== y[field]) return false;
     if (seen !== undefined) {
       if (seen.has(v)) return false;
       seen.add(v);

@@ -1,24 +1,12 @@
 import fc from 'fast-check';
 import type { DiffEntry, RulesConfigInput } from '@shadowdiff/contracts';
 import { describe, expect, it } from 'vitest';
-import { normalizeJson } from '../normalize/normalize-json.js';
-import { compileRules } from '../route/compile-rules.js';
 import { REORDER_SHOWN, identityKey } from './array-align.js';
-import { DiffCollector } from './collector.js';
-import { diffJson } from './json-diff.js';
+import { compileRules } from '../route/compile-rules.js';
+import { diffDocuments } from './diff-documents.test-kit.js';
 
 function run(a: unknown, b: unknown, config: RulesConfigInput = {}): DiffEntry[] {
-  const rules = compileRules(config);
-  const rule = rules.routes[0];
-  const arrays = rule?.arrays ?? [];
-  const out = new DiffCollector();
-  diffJson(
-    normalizeJson(structuredClone(a), arrays),
-    normalizeJson(structuredClone(b), arrays),
-    { rules, rule },
-    out,
-  );
-  return out.result().diffs;
+  return diffDocuments(a, b, config).diffs;
 }
 
 /** `op path at` of each finding, walk order within a severity. */

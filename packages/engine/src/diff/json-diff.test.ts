@@ -2,27 +2,11 @@ import fc from 'fast-check';
 import type { DiffEntry } from '@shadowdiff/contracts';
 import { describe, expect, it } from 'vitest';
 import { escapeSegment } from '../normalize/json-pointer.js';
-import { normalizeJson } from '../normalize/normalize-json.js';
-import { compileRules } from '../route/compile-rules.js';
+import { diffDocuments } from './diff-documents.test-kit.js';
 import type { RulesConfigInput } from '@shadowdiff/contracts';
-import { DiffCollector } from './collector.js';
-import type { DiffResult } from './collector.js';
-import { diffJson } from './json-diff.js';
 
 /** Diffs two documents under rules for route `GET /r` (normalizing them as the judge would). */
-function run(a: unknown, b: unknown, config: RulesConfigInput = {}): DiffResult {
-  const rules = compileRules(config);
-  const rule = rules.routes[0];
-  const arrays = rule?.arrays ?? [];
-  const out = new DiffCollector();
-  diffJson(
-    normalizeJson(structuredClone(a), arrays),
-    normalizeJson(structuredClone(b), arrays),
-    { rules, rule },
-    out,
-  );
-  return out.result();
-}
+const run = diffDocuments;
 
 const onRoute = (rule: Record<string, unknown>): RulesConfigInput => ({
   routes: [{ route: 'GET /r', ...rule }],

@@ -30,14 +30,20 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-/** Equal arrays of scalars, element by element: nothing to report, no maps to build. */
-function sameScalars(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i];
-    if (v !== b[i] || (typeof v === 'object' && v !== null)) return false;
-  }
-  return true;
+/**
+ * Lengths of the run of equal scalars two arrays start with and of the run they end with (the
+ * two never overlap): equal arrays have a prefix as long as both, and arrays equal but for one
+ * appended, inserted or cut run have prefix + suffix as long as the shorter one.
+ */
+function commonEnds(a: readonly unknown[], b: readonly unknown[]): [number, number] {
+  const na = a.length;
+  const nb = b.length;
+  const short = na < nb ? na : nb;
+  let p = 0;
+  while (p < short && a[p] === b[p] && isScalar(a[p])) p++;
+  let q = 0;
+  while (q < short - p && a[na - 1 - q] === b[nb - 1 - q] && isScalar(b[nb - 1 - q])) q++;
+  return [p, q];
 }
 
 function samePositions(x: readonly number[], y: readonly number[]): boolean {
@@ -224,8 +230,9 @@ export abstract class JsonWalk {
       return true;
     }
     if (!isScalar(a[0])) return false;
-    if (sameScalars(a, b)) return true;
-    if (this.#appendedOrCut(a, b, d)) return true;
+    const [p, q] = commonEnds(a, b);
+    if (p === a.length && p === b.length) return true;
+    if (p + q === Math.min(a.length, b.length) && this.#oneRun(a, b, p, q, d)) return true;
     const s = alignScalars(a, b);
     if (s === undefined || (!s.reordered && samePositions(s.onlyA, s.onlyB))) return false;
     if (s.reordered) this.#reorder(d, s.commonA, s.commonB);
@@ -244,16 +251,9 @@ export abstract class JsonWalk {
    * Scalar arrays equal but for a run only one side holds (values appended, inserted or cut in
    * one place): those values are the whole finding, found without building the multiset maps.
    */
-  #appendedOrCut(a: unknown[], b: unknown[], d: number): boolean {
+  #oneRun(a: unknown[], b: unknown[], p: number, q: number, d: number): boolean {
     const na = a.length;
     const nb = b.length;
-    if (na === nb) return false;
-    const short = na < nb ? na : nb;
-    let p = 0;
-    while (p < short && a[p] === b[p] && isScalar(a[p])) p++;
-    let q = 0;
-    while (q < short - p && a[na - 1 - q] === b[nb - 1 - q] && isScalar(b[nb - 1 - q])) q++;
-    if (p + q !== short) return false;
     const extra = na < nb ? b : a;
     for (let i = p; i < extra.length - q; i++) if (!isScalar(extra[i])) return false;
     for (let i = p; i < extra.length - q; i++) {
