@@ -12,7 +12,9 @@
 #
 # Env: KAFKA_PORT (19092), KAFKA_CONTROLLER_PORT (19093),
 #      SHADOWDIFF_STATE_DIR (infra/local/.state), SHADOWDIFF_CACHE_DIR (infra/local/.cache),
-#      KAFKA_START_TIMEOUT (90 s), KAFKA_HEAP_OPTS (-Xmx512m -Xms256m), KAFKA_POM (kafka/pom.xml).
+#      KAFKA_START_TIMEOUT (90 s), KAFKA_HEAP_OPTS (-Xmx512m -Xms256m), KAFKA_POM (kafka/pom.xml),
+#      KAFKA_EXTRA_PROPS (a file appended to server.properties; later keys win),
+#      KAFKA_FORMAT_ARGS (extra storage-format arguments, e.g. --add-scram ...; see secure.sh).
 # All progress goes to stderr; stdout carries only the bootstrap address.
 set -euo pipefail
 
@@ -231,6 +233,10 @@ num.io.threads=4
 num.recovery.threads.per.data.dir=1
 log.retention.hours=24
 EOF
+  if [[ -n "${KAFKA_EXTRA_PROPS:-}" ]]; then
+    [[ -f "$KAFKA_EXTRA_PROPS" ]] || die "KAFKA_EXTRA_PROPS: no file at $KAFKA_EXTRA_PROPS" 2
+    { printf '# appended from %s\n' "$KAFKA_EXTRA_PROPS"; cat "$KAFKA_EXTRA_PROPS"; } >>"$PROPS"
+  fi
   # Kafka 3.x logs via reload4j (log4j 1.x properties); 4.x via log4j2. Write both.
   cat >"$STATE/log4j.properties" <<'EOF'
 log4j.rootLogger=INFO, stdout
@@ -364,7 +370,11 @@ cmd_start() {
   : >"$STATE/probe.log"
 
   log "formatting KRaft storage in $DATA (cluster id $cid) ..."
-  if ! java_tool kafka.tools.StorageTool format -t "$cid" -c "$PROPS" --ignore-formatted >"$STATE/format.log" 2>&1; then
+  local -a extra_format=()
+  # shellcheck disable=SC2206  # KAFKA_FORMAT_ARGS is a list of arguments without spaces inside
+  [[ -n "${KAFKA_FORMAT_ARGS:-}" ]] && extra_format=($KAFKA_FORMAT_ARGS)
+  if ! java_tool kafka.tools.StorageTool format -t "$cid" -c "$PROPS" --ignore-formatted \
+      "${extra_format[@]}" >"$STATE/format.log" 2>&1; then
     cat "$STATE/format.log" >&2
     die "kafka-storage format failed (see $STATE/format.log)" 1
   fi

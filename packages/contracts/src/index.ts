@@ -57,6 +57,7 @@ export { kafkaConfigSchema } from './config/kafka.js';
 export type { KafkaConfig } from './config/kafka.js';
 export { redisConfigSchema } from './config/redis.js';
 export type { RedisConfig } from './config/redis.js';
+export type { TlsConfig, KafkaSaslConfig, RedisAuthConfig } from './config/connection.js';
 export { rulesConfigSchema, routeRuleSchema } from './config/rules.js';
 export type { RulesConfig, RouteRule } from './config/rules.js';
 export { workerConfigSchema } from './config/worker.js';

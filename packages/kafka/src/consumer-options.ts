@@ -1,8 +1,11 @@
 import type { logLevel } from 'kafkajs';
+import type { KafkaClientSecurity } from './publisher-options.js';
 
 export interface KafkaRecordSourceOptions {
   /** Bootstrap brokers, e.g. `['127.0.0.1:19092']`. */
   brokers: string[];
+  /** TLS / SASL towards the brokers. Default: plaintext, no authentication. */
+  security?: KafkaClientSecurity;
   /** Consumer group; every fleet member uses the same one. */
   groupId: string;
   /** Topics to consume, e.g. `['shadowdiff.taps']`. */

@@ -50,6 +50,7 @@ export class KafkaRecordSource implements RecordSource {
     applyKafkajsFixes();
     const kafka = new Kafka({
       brokers: options.brokers,
+      ...options.security,
       clientId,
       logLevel: options.logLevel ?? LogLevel.NOTHING,
     });

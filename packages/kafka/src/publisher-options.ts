@@ -1,7 +1,26 @@
+import type { ConnectionOptions } from 'node:tls';
+
+type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
+type SaslCredentials = {
+  [M in SaslMechanism]: { mechanism: M; username: string; password: string };
+}[SaslMechanism];
+
+/**
+ * TLS and SASL of a kafkajs client, as `@shadowdiff/connect`'s `kafkaSecurity(config.kafka)`
+ * resolves them from the config file. Plain data (it crosses to the publisher's thread).
+ */
+export interface KafkaClientSecurity {
+  ssl?: ConnectionOptions;
+  /** One member per mechanism (the shape kafkajs's `SASLOptions` takes). */
+  sasl?: SaslCredentials;
+}
+
 /** Options of the kafkajs record publisher; every field but brokers/clientId has a default. */
 export interface KafkaPublisherOptions {
   /** Bootstrap brokers, `host:port`. */
   brokers: string[];
+  /** TLS / SASL towards the brokers. Default: plaintext, no authentication. */
+  security?: KafkaClientSecurity;
   /** kafkajs client id, e.g. `shadowdiff-tap`. */
   clientId: string;
   /** Batch compression: `gzip` (built into kafkajs) or `none`. Default `gzip`. */

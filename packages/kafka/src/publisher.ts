@@ -47,6 +47,7 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaRecor
   const kafkaLog = new RepeatLimiter(log, 10_000);
   const kafka = new Kafka({
     brokers: options.brokers,
+    ...options.security,
     clientId: options.clientId,
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
     requestTimeout,

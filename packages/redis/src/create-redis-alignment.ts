@@ -1,5 +1,6 @@
 import type { OrphanScheduler } from '@shadowdiff/engine';
 import { Redis } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import { BullmqDelayedJobScheduler } from './bullmq-delayed-job-scheduler.js';
 import type { BullmqDelayedJobSchedulerOptions } from './bullmq-delayed-job-scheduler.js';
 import { BullmqSweptScheduler } from './bullmq-swept-scheduler.js';
@@ -15,6 +16,11 @@ export type OrphanScheme = (typeof ORPHAN_SCHEMES)[number];
 export interface RedisAlignmentOptions {
   /** Redis URL, e.g. `redis://127.0.0.1:6379` (the config's `redis.url`). */
   url: string;
+  /**
+   * TLS and ACL credentials over the URL's own (`@shadowdiff/connect`'s
+   * `redisConnection(config.redis)`). Default: what the URL says.
+   */
+  connection?: Pick<RedisOptions, 'tls' | 'username' | 'password'>;
   /** Every key starts with this. Default `shadowdiff:` (the config's `redis.keyPrefix`). */
   keyPrefix?: string;
   /** Orphan timeout scheme. Default `swept` (see the README for the benchmark behind it). */
@@ -49,8 +55,14 @@ export interface RedisAlignment {
 export function createRedisAlignment(options: RedisAlignmentOptions): RedisAlignment {
   const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
   const scheme = options.scheme ?? 'swept';
-  const storeConnection = new Redis(options.url, { maxRetriesPerRequest: 2 });
-  const queueConnection = new Redis(options.url, { maxRetriesPerRequest: null });
+  const storeConnection = new Redis(options.url, {
+    ...options.connection,
+    maxRetriesPerRequest: 2,
+  });
+  const queueConnection = new Redis(options.url, {
+    ...options.connection,
+    maxRetriesPerRequest: null,
+  });
   for (const connection of [storeConnection, queueConnection]) {
     connection.on('error', (error) => options.onError?.(error));
   }

@@ -6,6 +6,7 @@ import { createKafkaPublisher } from '@shadowdiff/kafka';
 import type { KafkaRecordPublisher } from '@shadowdiff/kafka';
 import { createRedactor } from '@shadowdiff/tap';
 import { redactRecord } from './redact-record.js';
+import { kafkaSecurity } from '@shadowdiff/connect';
 
 /** The Kafka publisher an ingest verb writes TapRecords through (`kafka.*` from the config). */
 export function ingestPublisher(
@@ -15,6 +16,7 @@ export function ingestPublisher(
 ): KafkaRecordPublisher {
   return createKafkaPublisher({
     brokers: config.kafka.brokers,
+    security: kafkaSecurity(config.kafka),
     clientId: `${config.kafka.clientId}-${verb}`,
     log,
   });

@@ -2,6 +2,7 @@ import type { Command, OptionValues } from '@shadowdiff/contracts';
 import { ShadowdiffError, UsageError } from '@shadowdiff/contracts';
 import { createThreadedKafkaPublisher } from '@shadowdiff/kafka';
 import { startTap } from './start-tap.js';
+import { kafkaSecurity } from '@shadowdiff/connect';
 
 function str(values: OptionValues, name: string): string | undefined {
   const v = values[name];
@@ -117,6 +118,7 @@ export const tapCommand: Command = {
     };
     const publisher = createThreadedKafkaPublisher({
       brokers: config.kafka.brokers,
+      security: kafkaSecurity(config.kafka),
       clientId: `${config.kafka.clientId}-tap`,
       log,
     });

@@ -12,6 +12,7 @@ import { RedisNoiseStore, RedisSampleStore, createRedisAlignment } from '@shadow
 import type { OrphanScheme } from '@shadowdiff/redis';
 import { Redis } from 'ioredis';
 import { ThrottledLog } from './worker-log.js';
+import { kafkaSecurity, redisConnection } from '@shadowdiff/connect';
 
 export interface FleetAdapterOptions {
   config: ShadowdiffConfig;
@@ -54,14 +55,17 @@ export function createFleetAdapters(options: FleetAdapterOptions): FleetAdapters
   const clientId = `${config.kafka.clientId}-worker`;
   // kafkajs and ioredis repeat an error per connection attempt; one line per kind every 10 s will do.
   const throttled = new ThrottledLog(log);
+  const redisOptions = redisConnection(config.redis);
+  const security = kafkaSecurity(config.kafka);
   const alignment = createRedisAlignment({
     url: config.redis.url,
+    connection: redisOptions,
     keyPrefix: config.redis.keyPrefix,
     scheme: options.orphanScheme ?? 'swept',
     onError: (error) => throttled.line('redis-a', `redis (alignment): ${describe(error)}`),
   });
   // Fail fast while Redis is away: samples are best effort and must not queue up unbounded.
-  const samplesClient = new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
+  const samplesClient = new Redis(config.redis.url, { ...redisOptions, maxRetriesPerRequest: 1 });
   samplesClient.on('error', (error) =>
     throttled.line('redis-s', `redis (samples): ${describe(error)}`),
   );
@@ -72,12 +76,14 @@ export function createFleetAdapters(options: FleetAdapterOptions): FleetAdapters
   });
   const plain = createKafkaPublisher({
     brokers: config.kafka.brokers,
+    security,
     clientId,
     compression: options.compression ?? 'none',
     log: (line) => throttled.line(line.slice(0, 48), line),
   });
   const source = new KafkaRecordSource({
     brokers: config.kafka.brokers,
+    security,
     clientId,
     groupId: config.worker.groupId,
     topics: [config.kafka.topics.taps],

@@ -11,6 +11,7 @@ import type {
 } from '@shadowdiff/engine';
 import { RedisNoiseStore } from '@shadowdiff/redis';
 import { Redis } from 'ioredis';
+import { redactUrl, redisConnection } from '@shadowdiff/connect';
 
 /** A store for one command run, and how to let go of it. */
 export interface OpenedNoiseStore {
@@ -22,6 +23,7 @@ export interface OpenedNoiseStore {
 export function openRedisNoiseStore(config: ShadowdiffConfig): OpenedNoiseStore {
   // A command, not a service: fail within seconds when Redis is away instead of retrying forever.
   const client = new Redis(config.redis.url, {
+    ...redisConnection(config.redis),
     maxRetriesPerRequest: 1,
     connectTimeout: 3_000,
     retryStrategy: (attempt) => (attempt > 2 ? null : 200),
@@ -181,7 +183,7 @@ async function runNoise(
     if (error instanceof ShadowdiffError && error.code === 'ERR_STORE') {
       throw new ShadowdiffError(
         'ERR_STORE',
-        `cannot read the noise store at ${config.redis.url} (prefix ${config.redis.keyPrefix}): ${error.message}`,
+        `cannot read the noise store at ${redactUrl(config.redis.url)} (prefix ${config.redis.keyPrefix}): ${error.message}`,
         { cause: error, retriable: error.retriable },
       );
     }

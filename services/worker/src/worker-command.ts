@@ -5,6 +5,7 @@ import type { OrphanScheme } from '@shadowdiff/redis';
 import { createFleetAdapters } from './fleet-adapters.js';
 import { startWorker } from './start-worker.js';
 import type { Worker } from './start-worker.js';
+import { describeKafkaSecurity, redactUrl } from '@shadowdiff/connect';
 
 function str(values: OptionValues, name: string): string | undefined {
   const v = values[name];
@@ -76,7 +77,7 @@ async function runWorker(
   const slow = setTimeout(
     () =>
       log(
-        `still starting: waiting for Redis at ${config.redis.url} (redis.url or $REDIS_URL) and Kafka at ${config.kafka.brokers.join(',')} (kafka.brokers or $KAFKA_BROKERS); Ctrl-C stops`,
+        `still starting: waiting for Redis at ${redactUrl(config.redis.url)} (redis.url or $REDIS_URL) and Kafka at ${config.kafka.brokers.join(',')} (kafka.brokers or $KAFKA_BROKERS); Ctrl-C stops`,
       ),
     5_000,
   );
@@ -113,7 +114,7 @@ async function runWorker(
   const prom = config.telemetry.prometheus;
   log(
     `consuming ${config.kafka.topics.taps} as group ${config.worker.groupId} ` +
-      `(brokers ${config.kafka.brokers.join(',')}, redis ${config.redis.url}, window ${config.worker.windowMs} ms, ` +
+      `(brokers ${config.kafka.brokers.join(',')} [${describeKafkaSecurity(config.kafka)}], redis ${redactUrl(config.redis.url)}, window ${config.worker.windowMs} ms, ` +
       `orphans ${scheme}); verdicts to ${config.kafka.topics.verdicts}` +
       (prom.enabled ? `; metrics at http://${prom.host}:${prom.port}/metrics` : ''),
   );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TOPICS } from '../topics.js';
+import { kafkaSaslSchema, tlsConfigSchema } from './connection.js';
 
 export const kafkaConfigSchema = z
   .object({
@@ -7,6 +8,10 @@ export const kafkaConfigSchema = z
     brokers: z.array(z.string().min(1)).min(1).default(['127.0.0.1:19092']),
     /** Client id prefix; each service appends its own name. Default `shadowdiff`. */
     clientId: z.string().default('shadowdiff'),
+    /** TLS to the brokers (`true`, or CA / client certificate files). Default: plaintext. */
+    ssl: tlsConfigSchema.optional(),
+    /** SASL authentication (SCRAM or PLAIN); the password from an env variable or a file. */
+    sasl: kafkaSaslSchema.optional(),
     topics: z
       .object({
         taps: z.string().default(TOPICS.taps),

@@ -6,6 +6,7 @@ import { ShadowdiffError } from '@shadowdiff/contracts';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Admin } from 'kafkajs';
+import { redactUrl } from '@shadowdiff/connect';
 
 const run = promisify(execFile);
 
@@ -97,10 +98,10 @@ export async function resolveInfra(
     if (!existsSync(`${LOCAL_INFRA}redis.sh`)) {
       throw new ShadowdiffError(
         'ERR_STORE',
-        `no Redis answers at ${redisUrl} — set REDIS_URL or redis.url to a running Redis`,
+        `no Redis answers at ${redactUrl(redisUrl)} — set REDIS_URL or redis.url to a running Redis`,
       );
     }
-    log(`no Redis at ${redisUrl}; starting one with infra/local/redis.sh`);
+    log(`no Redis at ${redactUrl(redisUrl)}; starting one with infra/local/redis.sh`);
     redis = await localScript('redis.sh', 'ensure');
     stops.push(() => localScript('redis.sh', 'stop'));
   }

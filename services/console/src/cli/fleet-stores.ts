@@ -5,6 +5,7 @@ import { RedisNoiseStore, RedisSampleStore } from '@shadowdiff/redis';
 import { Redis } from 'ioredis';
 import { catalogNoise } from '../noise/catalog-noise.js';
 import type { ConsoleNoise } from '../noise/console-noise.js';
+import { redactUrl, redisConnection } from '@shadowdiff/connect';
 
 export interface FleetStores {
   samples: SampleStore;
@@ -21,12 +22,16 @@ export function createFleetStores(
   log: (line: string) => void,
 ): FleetStores {
   // Fail fast while Redis is away: a page or a gate should say so, not hang.
-  const client = new Redis(config.redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
+  const client = new Redis(config.redis.url, {
+    ...redisConnection(config.redis),
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: true,
+  });
   let reported = false;
   client.on('error', (error: Error) => {
     if (reported) return;
     reported = true;
-    log(`redis ${config.redis.url}: ${error.message}`);
+    log(`redis ${redactUrl(config.redis.url)}: ${error.message}`);
   });
   client.on('ready', () => {
     reported = false;

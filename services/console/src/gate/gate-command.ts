@@ -8,6 +8,7 @@ import { formatGate } from './gate-format.js';
 import type { GateReport } from './gate-format.js';
 import { runGate } from './run-gate.js';
 import type { GateRequest } from './run-gate.js';
+import { redactUrl } from '@shadowdiff/connect';
 
 /** Default evidence window of the gate. */
 export const DEFAULT_GATE_WINDOW = '15m';
@@ -40,7 +41,7 @@ async function run(config: ShadowdiffConfig, values: OptionValues, io: CommandIo
     // No evidence could be read (Redis away): that is "not enough evidence", never a pass, and not
     // a verdict on the shadow either — a rollout step retries exit 2 (see the README).
     io.stderr.write(
-      `shadowdiff gate: cannot read the statistics from ${config.redis.url}: ${(error as Error)?.message ?? String(error)}\n`,
+      `shadowdiff gate: cannot read the statistics from ${redactUrl(config.redis.url)}: ${(error as Error)?.message ?? String(error)}\n`,
     );
     return GATE_EXIT.insufficient;
   } finally {

@@ -11,6 +11,7 @@ import { buildEvidence } from './evidence.js';
 import type { EvidenceReport } from './evidence.js';
 import { renderHtml } from './render-html.js';
 import { renderMarkdown } from './render-markdown.js';
+import { redactUrl } from '@shadowdiff/connect';
 
 export const REPORT_FORMATS = ['md', 'html', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -74,7 +75,7 @@ async function run(config: ShadowdiffConfig, values: OptionValues, io: CommandIo
     } catch (error) {
       if (error instanceof ShadowdiffError && error.code !== 'ERR_STORE') throw error;
       log(
-        `cannot read the evidence from ${config.redis.url}: ${(error as Error)?.message ?? String(error)} — is Redis up? (redis.url in the config, or $REDIS_URL)`,
+        `cannot read the evidence from ${redactUrl(config.redis.url)}: ${(error as Error)?.message ?? String(error)} — is Redis up? (redis.url in the config, or $REDIS_URL)`,
       );
       return 1;
     }
