@@ -35,6 +35,7 @@ export type { ErrorCode, ShadowdiffErrorOptions } from './errors.js';
 export type { Decoded } from './codec/result.js';
 export { TapRecordEncoder } from './codec/tap-record-writer.js';
 export type { EncodedTapRecord } from './codec/tap-record-writer.js';
+export { cutToFit } from './codec/fit-record.js';
 export {
   encodeTapRecord,
   decodeTapRecord,

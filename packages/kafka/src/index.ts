@@ -5,6 +5,7 @@ export { toSourceMessage, headersToStrings } from './consumer-message.js';
 export { createKafkaPublisher } from './publisher.js';
 export type { KafkaRecordPublisher } from './publisher.js';
 export { createThreadedKafkaPublisher } from './threaded-publisher.js';
+export { topicMaxMessageBytes } from './topic-limit.js';
 export type {
   KafkaClientSecurity,
   KafkaPublisherOptions,

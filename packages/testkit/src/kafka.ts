@@ -11,13 +11,25 @@ export function testKafka(brokers: string[], clientId = 'testkit'): Kafka {
   return new Kafka({ brokers, clientId, logLevel: logLevel.NOTHING });
 }
 
-/** Creates a topic and waits until its leaders are elected. */
-export async function createTopic(brokers: string[], topic: string, partitions = 6): Promise<void> {
+/** Creates a topic (with topic-level `configs`, if any) and waits until its leaders are elected. */
+export async function createTopic(
+  brokers: string[],
+  topic: string,
+  partitions = 6,
+  configs: Record<string, string> = {},
+): Promise<void> {
   const admin = testKafka(brokers).admin();
   await admin.connect();
   try {
     await admin.createTopics({
-      topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+      topics: [
+        {
+          topic,
+          numPartitions: partitions,
+          replicationFactor: 1,
+          configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })),
+        },
+      ],
       waitForLeaders: true,
     });
   } finally {

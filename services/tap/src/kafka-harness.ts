@@ -5,6 +5,7 @@ import { createKafkaPublisher } from '@shadowdiff/kafka';
 import type { KafkaRecordPublisher } from '@shadowdiff/kafka';
 import { createTopic, kafkaBrokers, readAll, uniqueName } from '@shadowdiff/testkit';
 import type { ReadMessage } from '@shadowdiff/testkit';
+import type { RecordLimit } from './record-fit.js';
 import { startTap } from './start-tap.js';
 import type { TapHandle } from './start-tap.js';
 import { metricsHarness, tapConfig } from './test-harness.js';
@@ -34,6 +35,8 @@ export async function kafkaTap(options: {
   /** Wait for the producer before returning (default true). */
   waitForKafka?: boolean;
   redactKey?: string;
+  /** The record size limit, as `tap` passes one (default: the config's `kafka.maxMessageBytes`). */
+  recordLimit?: RecordLimit;
 }): Promise<KafkaTap> {
   const brokers = options.brokers ?? kafkaBrokers();
   const topic = options.topic ?? (await newTopic());
@@ -55,6 +58,7 @@ export async function kafkaTap(options: {
     meter: metrics.meter,
     redactKey: Buffer.from(options.redactKey ?? 'test-redaction-key'),
     log: (line) => logs.push(line),
+    ...(options.recordLimit ? { recordLimit: options.recordLimit } : {}),
   });
   let drained: Promise<void> | undefined;
   return {

@@ -16,7 +16,7 @@ export interface RecordBufferOptions {
   lingerMs: number;
   /** Most records per publish call. */
   maxBatchRecords: number;
-  /** Most encoded bytes per publish call (a larger record goes alone). */
+  /** Most encoded bytes per publish call (a larger record goes alone); see `limitBatchBytes`. */
   maxBatchBytes: number;
   metrics: Pick<TapMetrics, 'published' | 'dropped'>;
   log: (line: string) => void;
@@ -61,7 +61,10 @@ export class RecordBuffer {
   private lastError: string | undefined;
   private readonly drops: RateLimitedCounterLog<DropReason | 'publish_error'>;
 
+  private maxBatchBytes: number;
+
   constructor(private readonly options: RecordBufferOptions) {
+    this.maxBatchBytes = options.maxBatchBytes;
     this.drops = new RateLimitedCounterLog(
       options.log,
       (counts, since) => {
@@ -83,6 +86,14 @@ export class RecordBuffer {
       },
       options.logIntervalMs ?? 10_000,
     );
+  }
+
+  /**
+   * Keeps every batch within `bytes` (the broker's per-batch limit, learned after start-up), so a
+   * batch of records that each fit never fails as a whole.
+   */
+  limitBatchBytes(bytes: number): void {
+    this.maxBatchBytes = Math.min(this.maxBatchBytes, bytes);
   }
 
   /** Queues one message; false when it was dropped (budget full or buffer closed). */
@@ -173,7 +184,7 @@ export class RecordBuffer {
     let batchBytes = 0;
     while (take < this.queue.length && take < o.maxBatchRecords) {
       const size = this.queue.sizeAt(take);
-      if (take > 0 && batchBytes + size > o.maxBatchBytes) break;
+      if (take > 0 && batchBytes + size > this.maxBatchBytes) break;
       batchBytes += size;
       take++;
     }
@@ -233,7 +244,7 @@ export class RecordBuffer {
   /** A whole batch is waiting: it goes without lingering (asked only when none is in flight). */
   private full(): boolean {
     const o = this.options;
-    return this.queue.length >= o.maxBatchRecords || this.bytes >= o.maxBatchBytes;
+    return this.queue.length >= o.maxBatchRecords || this.bytes >= this.maxBatchBytes;
   }
 }
 

@@ -1,4 +1,4 @@
-import { TAP_RECORD_VERSION, TapRecordEncoder } from '@shadowdiff/contracts';
+import { TAP_RECORD_VERSION, TapRecordEncoder, cutToFit } from '@shadowdiff/contracts';
 import type {
   CapturedRequest,
   CapturedResponse,
@@ -18,6 +18,11 @@ export interface RecorderOptions {
   captureBodyBytes: number;
   redactor: Redactor;
   buffer: RecordBuffer;
+  /**
+   * The largest encoded record Kafka takes (`RecordLimit.bytes`); a larger one has its bodies cut
+   * to fit rather than failing at produce. Default: no limit.
+   */
+  maxRecordBytes?: () => number;
   /** Facts stamped on every record's meta (tap version, config hash). Default none. */
   facts?: Record<string, string>;
 }
@@ -93,7 +98,15 @@ export class Recorder {
     };
     if (side.response) record.response = side.response.value;
     if (side.error) record.error = side.error;
-    return o.buffer.offer(side.traceId, this.encoder.encode(record));
+    const encoded = this.encoder.encode(record);
+    const limit = o.maxRecordBytes?.();
+    if (limit === undefined || encoded.byteLength <= limit) {
+      return o.buffer.offer(side.traceId, encoded);
+    }
+    return o.buffer.offer(
+      side.traceId,
+      this.encoder.encode(cutToFit(record, encoded.byteLength, limit)),
+    );
   }
 
   private body(

@@ -23,6 +23,7 @@ import { SkipCensus } from './skip-census.js';
 import { tapVersion } from './tap-version.js';
 import { Deadlines } from './deadlines.js';
 import { UpstreamTimeoutError } from './upstream-error.js';
+import { RecordLimit } from './record-fit.js';
 
 export interface StartTapOptions {
   /** The validated shared config; the tap reads `tap`, `service` and `kafka.topics.taps`. */
@@ -43,6 +44,11 @@ export interface StartTapOptions {
   log?: (line: string) => void;
   /** Extra facts for `/readyz`, e.g. the Kafka publisher's connection state. */
   publisherStatus?: () => Record<string, unknown>;
+  /**
+   * The largest record sent; `tap` passes one it lowers to the topic's `max.message.bytes` once
+   * the broker answers. Default: `kafka.maxMessageBytes`.
+   */
+  recordLimit?: RecordLimit;
 }
 
 export interface TapStats {
@@ -103,12 +109,16 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
     log,
   });
   metrics.observeBuffer(() => buffer.stats());
+  const recordLimit = options.recordLimit ?? new RecordLimit(config.kafka.maxMessageBytes);
+  buffer.limitBatchBytes(recordLimit.bytes);
+  recordLimit.onChange((bytes) => buffer.limitBatchBytes(bytes));
   const tapId = tap.tapId ?? defaultTapId();
   const recorder = new Recorder({
     service: config.service,
     tapId,
     mode: upstreams.mode,
     captureBodyBytes: tap.captureBodyBytes,
+    maxRecordBytes: () => recordLimit.bytes,
     redactor,
     buffer,
     // Which tap build and which config produced a record: the evidence report lists both.

@@ -1,8 +1,9 @@
 import type { Command, OptionValues } from '@shadowdiff/contracts';
 import { ShadowdiffError, UsageError } from '@shadowdiff/contracts';
-import { createThreadedKafkaPublisher } from '@shadowdiff/kafka';
+import { createThreadedKafkaPublisher, topicMaxMessageBytes } from '@shadowdiff/kafka';
 import { startTap } from './start-tap.js';
 import { kafkaSecurity } from '@shadowdiff/connect';
+import { RecordLimit } from './record-fit.js';
 
 function str(values: OptionValues, name: string): string | undefined {
   const v = values[name];
@@ -116,12 +117,21 @@ export const tapCommand: Command = {
     const log = (line: string): void => {
       io.stderr.write(`shadowdiff tap: ${line.replace(/^tap: /, '')}\n`);
     };
+    const security = kafkaSecurity(config.kafka);
     const publisher = createThreadedKafkaPublisher({
       brokers: config.kafka.brokers,
-      security: kafkaSecurity(config.kafka),
+      security,
       clientId: `${config.kafka.clientId}-tap`,
       log,
     });
+    const recordLimit = new RecordLimit(config.kafka.maxMessageBytes);
+    const learning = learnTopicLimit(recordLimit, io.stopSignal, log, () =>
+      topicMaxMessageBytes({
+        brokers: config.kafka.brokers,
+        security,
+        topic: config.kafka.topics.taps,
+      }),
+    );
     let tap;
     try {
       tap = await startTap({
@@ -130,6 +140,7 @@ export const tapCommand: Command = {
         meter: io.meter('@shadowdiff/tap'),
         env: io.env,
         log,
+        recordLimit,
         publisherStatus: () => ({
           kind: 'kafka',
           brokers: config.kafka.brokers,
@@ -151,6 +162,40 @@ export const tapCommand: Command = {
     log('stopping: draining requests and flushing records');
     await tap.close();
     await publisher.close();
+    await learning;
     return 0;
   },
 };
+
+/**
+ * Asks the broker for the taps topic's `max.message.bytes` (now, then every 10 s until it answers
+ * or the tap stops) and lowers the record limit to it, so a record never fails at produce for
+ * its size. Resolves when learned or stopped.
+ */
+export async function learnTopicLimit(
+  limit: RecordLimit,
+  stop: AbortSignal,
+  log: (line: string) => void,
+  ask: () => Promise<number | undefined>,
+  everyMs = 10_000,
+): Promise<void> {
+  while (!stop.aborted) {
+    const topicMax = await ask();
+    if (topicMax !== undefined) {
+      if (topicMax < limit.bytes) {
+        log(`taps topic takes records up to ${topicMax} bytes: larger ones are cut to fit`);
+      }
+      limit.lowerTo(topicMax);
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        stop.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, everyMs);
+      stop.addEventListener('abort', done, { once: true });
+    });
+  }
+}

@@ -8,6 +8,13 @@ export const kafkaConfigSchema = z
     brokers: z.array(z.string().min(1)).min(1).default(['127.0.0.1:19092']),
     /** Client id prefix; each service appends its own name. Default `shadowdiff`. */
     clientId: z.string().default('shadowdiff'),
+    /**
+     * The largest record (and batch) the producers send, bytes. A record that would be larger has
+     * its bodies cut to fit (flagged truncated, `meta.cutToFit`) instead of failing at produce; the
+     * tap also lowers it to the taps topic's `max.message.bytes`, read from the broker at start-up.
+     * Default 1 000 000, under the broker's default `message.max.bytes` (1 048 588).
+     */
+    maxMessageBytes: z.number().int().min(16_384).default(1_000_000),
     /** TLS to the brokers (`true`, or CA / client certificate files). Default: plaintext. */
     ssl: tlsConfigSchema.optional(),
     /** SASL authentication (SCRAM or PLAIN); the password from an env variable or a file. */

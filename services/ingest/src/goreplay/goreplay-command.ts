@@ -60,7 +60,11 @@ export const goreplayCommand: Command = {
     const drainMs = positiveInt(values, 'drain-ms', 10_000);
     const publisher = ingestPublisher(config, 'goreplay', log);
     // GoReplay must never wait on Kafka: records queue (bounded) while the broker connects.
-    const queue = new PublishQueue(publisher, { maxQueued: config.tap.buffer.maxRecords, log });
+    const queue = new PublishQueue(publisher, {
+      maxQueued: config.tap.buffer.maxRecords,
+      maxBatchBytes: config.kafka.maxMessageBytes,
+      log,
+    });
     const adapter = new GoReplayAdapter({
       service: config.service,
       tapId: ingestTapId('goreplay'),
@@ -75,6 +79,7 @@ export const goreplayCommand: Command = {
         adapter,
         queue,
         config.kafka.topics.taps,
+        config.kafka.maxMessageBytes,
       );
     } finally {
       const stats = await queue.close(drainMs);

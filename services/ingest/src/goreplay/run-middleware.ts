@@ -30,6 +30,8 @@ export async function runGoReplayMiddleware(
   adapter: GoReplayAdapter,
   queue: PublishQueue,
   topic: string,
+  /** Largest record, bytes (`kafka.maxMessageBytes`); larger ones are cut to fit. */
+  maxRecordBytes?: number,
 ): Promise<void> {
   const lines = createInterface({ input: streams.input, crlfDelay: Infinity });
   const stop = (): void => lines.close();
@@ -51,7 +53,7 @@ export async function runGoReplayMiddleware(
       }
       const { records, problems } = adapter.handle(decoded.value);
       for (const p of problems) problem(p);
-      if (records.length > 0) queue.offer(records.map((r) => toOutbound(r, topic)));
+      if (records.length > 0) queue.offer(records.map((r) => toOutbound(r, topic, maxRecordBytes)));
     }
   } finally {
     streams.signal?.removeEventListener('abort', stop);

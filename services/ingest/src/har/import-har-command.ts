@@ -82,6 +82,7 @@ export const importHarCommand: Command = {
       const stats = await publishRecords(records, publisher, config.kafka.topics.taps, {
         onProgress: (done) => bar.update(done),
         log,
+        maxRecordBytes: config.kafka.maxMessageBytes,
       });
       bar.finish();
       published = stats.published;

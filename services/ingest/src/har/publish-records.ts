@@ -12,6 +12,8 @@ export interface PublishRecordsOptions {
   timeoutMs?: number;
   /** Default 500. */
   batchSize?: number;
+  /** Largest record and batch, bytes (the config's `kafka.maxMessageBytes`). Default: no bound. */
+  maxRecordBytes?: number;
 }
 
 /** Publishes a finite set of records in order, in batches, with retries; reports progress. */
@@ -27,7 +29,8 @@ export async function publishRecords(
     batchSize: options.batchSize ?? 500,
     onPublished: (n) => options.onProgress?.((done += n)),
     ...(options.log ? { log: options.log } : {}),
+    ...(options.maxRecordBytes !== undefined ? { maxBatchBytes: options.maxRecordBytes } : {}),
   });
-  queue.offer(records.map((r) => toOutbound(r, topic)));
+  queue.offer(records.map((r) => toOutbound(r, topic, options.maxRecordBytes)));
   return queue.close(options.timeoutMs ?? 60_000);
 }

@@ -28,6 +28,24 @@ class FakePublisher implements RecordPublisher {
 const retriable = () => new ShadowdiffError('ERR_TRANSPORT', 'broker away', { retriable: true });
 
 describe('PublishQueue', () => {
+  it('keeps each batch within maxBatchBytes; a larger message goes alone', async () => {
+    const publisher = new FakePublisher();
+    const queue = new PublishQueue(publisher, { batchSize: 100, maxBatchBytes: 1_000 });
+    const sized = (i: number, n: number): OutboundMessage => ({
+      topic: 't',
+      key: String(i),
+      value: new Uint8Array(n),
+    });
+    queue.offer([sized(0, 400), sized(1, 400), sized(2, 400), sized(3, 5_000), sized(4, 10)]);
+    await queue.close(5_000);
+    expect(publisher.batches.map((b) => b.map((m) => m.key))).toEqual([
+      ['0', '1'],
+      ['2'],
+      ['3'],
+      ['4'],
+    ]);
+  });
+
   it('publishes everything offered, in order, in batches', async () => {
     const publisher = new FakePublisher();
     const progress: number[] = [];

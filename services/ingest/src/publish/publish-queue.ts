@@ -6,6 +6,11 @@ export interface PublishQueueOptions {
   maxQueued?: number;
   /** Messages per `publish` call. Default 500. */
   batchSize?: number;
+  /**
+   * Value bytes per `publish` call (a larger message goes alone), so a batch stays within the
+   * broker's `message.max.bytes`. Default: no bound.
+   */
+  maxBatchBytes?: number;
   /** First and largest wait before retrying a batch the transport refused as retriable. Default 100 / 5000 ms. */
   retryInitialMs?: number;
   retryMaxMs?: number;
@@ -98,11 +103,24 @@ export class PublishQueue {
     return this.stats;
   }
 
+  /** How many queued messages the next batch takes: `batchSize`, fewer when bytes run out. */
+  private batchEnd(): number {
+    const most = Math.min(this.batchSize, this.queue.length);
+    const budget = this.options.maxBatchBytes;
+    if (budget === undefined) return most;
+    let bytes = 0;
+    for (let i = 0; i < most; i++) {
+      bytes += this.queue[i]!.value.byteLength;
+      if (bytes > budget) return Math.max(1, i);
+    }
+    return most;
+  }
+
   private async drain(): Promise<void> {
     let failures = 0;
     try {
       while (this.queue.length > 0 && !this.abandoned) {
-        const batch = this.queue.slice(0, this.batchSize);
+        const batch = this.queue.slice(0, this.batchEnd());
         try {
           await this.publisher.publish(batch);
           // close() gave up meanwhile and counted this batch as dropped; the transport's late ack
