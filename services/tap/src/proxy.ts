@@ -8,7 +8,7 @@ import type { MirrorDecision, RequestFacts, SkipReason } from './mirror-policy.j
 import type { Captured, Recorder, Side } from './recorder.js';
 import type { CapturedRequest } from '@shadowdiff/contracts';
 import { Pair } from './pair.js';
-import type { SelfCheck } from './self-check.js';
+import type { SelfCheckSender } from './self-check.js';
 import { sendShadow } from './shadow.js';
 import type { ShadowTarget } from './shadow.js';
 import type { TapMetrics } from './tap-metrics.js';
@@ -26,7 +26,7 @@ export interface ProxyContext {
   /** Mirror mode only. */
   shadow: ShadowTarget | undefined;
   /** Mirror mode with `tap.selfCheck.enabled`: second primary calls (role `secondary`). */
-  selfCheck?: SelfCheck | undefined;
+  selfCheck?: SelfCheckSender | undefined;
   traceOrder: TapConfig['traceHeaders'];
   decide: (facts: RequestFacts) => MirrorDecision;
   captureBodyBytes: number;
@@ -105,7 +105,7 @@ export function createRequestHandler(
     // The second primary call goes out once the client's exchange is over: it cannot delay it.
     const secondCall = (record: Side | undefined): void => {
       if (!second || pair === undefined) return;
-      const selfCheck = ctx.selfCheck as SelfCheck;
+      const selfCheck = ctx.selfCheck as SelfCheckSender;
       if (record === undefined || record.response === undefined || record.error !== undefined) {
         selfCheck.release();
         pair.settle('secondary', null);

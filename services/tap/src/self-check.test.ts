@@ -242,4 +242,26 @@ describe('tap self-check (mirror mode): the primary asked a second time', () => 
     expect(marked(primary)).toEqual([]);
     expect(marked(second).map((r) => r.url)).toEqual(['/two']);
   });
+
+  it('a steady percent sample after the first K, and at most maxRoutes routes remembered', async () => {
+    const primary = await primaryServer();
+    const shadow = await plainServer();
+    const all = await mirror(primary.url, shadow.url, {
+      selfCheck: { firstPerRoute: 0, percent: 100 },
+    });
+    for (let i = 0; i < 3; i++) expect((await fetchRaw(`${all.url}/every/${i}`)).status).toBe(200);
+    await waitFor('three trios', () => all.records().length === 9);
+    expect(await outcome(all.metrics, 'sent')).toBe(3);
+
+    const capped = await primaryServer();
+    const tap = await mirror(capped.url, shadow.url, {
+      selfCheck: { firstPerRoute: 1, percent: 0, maxRoutes: 1 },
+    });
+    for (const path of ['/a', '/b', '/a', '/b']) {
+      expect((await fetchRaw(`${tap.url}${path}`)).status).toBe(200);
+    }
+    await waitFor('every half', () => tap.records().length === 9);
+    // Only the first route fitted in the map; /b is left to the (here zero) steady sample.
+    expect(marked(capped).map((r) => r.url)).toEqual(['/a']);
+  });
 });

@@ -30,7 +30,7 @@ export const SELF_CHECK_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', '
  * `maxInFlight` at once (past it the copy is skipped and counted, never queued). At most
  * `maxRoutes` routes are remembered; past that, only the steady sample applies.
  */
-export class SelfCheck {
+export class SelfCheckSender {
   private readonly seen = new Map<string, number>();
 
   constructor(

@@ -16,7 +16,7 @@ import type { BufferStats } from './record-buffer.js';
 import { Recorder } from './recorder.js';
 import { createRedactor } from './redaction.js';
 import { defaultTapId, parseListen, resolveUpstreams } from './settings.js';
-import { SelfCheck } from './self-check.js';
+import { SelfCheckSender } from './self-check.js';
 import { ShadowTarget } from './shadow.js';
 import { createTapMetrics } from './tap-metrics.js';
 import { createUpstream } from './upstream.js';
@@ -49,6 +49,8 @@ export interface StartTapOptions {
 export interface TapStats {
   buffer: BufferStats;
   shadowInFlight: number;
+  /** Self-check copies (second primary calls) in flight. */
+  selfCheckInFlight: number;
   activeRequests: number;
 }
 
@@ -143,7 +145,7 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
   const selfCheck =
     shadow === undefined || !tap.selfCheck.enabled || upstreams.secondary === undefined
       ? undefined
-      : new SelfCheck(
+      : new SelfCheckSender(
           new ShadowTarget(
             createUpstream(upstreams.secondary, { maxSockets: tap.selfCheck.maxInFlight }),
             {
@@ -227,6 +229,7 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
   const stats = (): TapStats => ({
     buffer: buffer.stats(),
     shadowInFlight: shadow?.active ?? 0,
+    selfCheckInFlight: selfCheck?.target.active ?? 0,
     activeRequests: active.requests,
   });
   const admin = createAdminServer({
