@@ -113,24 +113,6 @@ export class NoiseView implements NoiseFilter {
     const service = snapshot.service;
     for (const r of snapshot.routes) {
       const view = this.route(r.route);
-      for (const e of r.entries) {
-        const dk = `${r.route}${SEP}${e.kind}${SEP}${e.aspect}${SEP}${e.path}`;
-        const decision = decisions.get(dk);
-        decisions.delete(dk);
-        const a = assess(e, r.pairs, config, decision?.decision);
-        const key: NoiseKey = {
-          service,
-          route: r.route,
-          kind: e.kind,
-          aspect: e.aspect,
-          path: e.path,
-        };
-        this.note(view, key, a.status, e.changes + e.other);
-        if (a.status === 'learned' && e.learnedAt === undefined) {
-          this.toMark.push({ key, samples: a.evidence.samples });
-        }
-        this.listed.push(listing(key, a.status, a.evidence, a.reason, e.learnedAt, decision));
-      }
       if (r.secondary !== undefined) {
         view.secondaryPairs = r.secondary.pairs;
         for (const p of r.secondary.paths) {
@@ -143,6 +125,34 @@ export class NoiseView implements NoiseFilter {
             view.selfDiffs.set(k, (view.selfDiffs.get(k) ?? 0) + p.secondary);
           }
         }
+      }
+      for (const e of r.entries) {
+        const dk = `${r.route}${SEP}${e.kind}${SEP}${e.aspect}${SEP}${e.path}`;
+        const decision = decisions.get(dk);
+        decisions.delete(dk);
+        const a = assess(e, r.pairs, config, decision?.decision);
+        // Self-check evidence: the primary's own two answers differed here often enough.
+        const self = view.selfDiffs.get(`${e.kind}${SEP}${e.path}`) ?? 0;
+        if (
+          decision === undefined &&
+          e.aspect === 'value' &&
+          this.selfCheckExplains(r.route, e.kind, e.path, 'replace')
+        ) {
+          a.status = 'learned';
+          a.reason = `the primary's own two answers to one request differed here in ${self} of ${view.secondaryPairs} self-checked pairs`;
+        }
+        const key: NoiseKey = {
+          service,
+          route: r.route,
+          kind: e.kind,
+          aspect: e.aspect,
+          path: e.path,
+        };
+        this.note(view, key, a.status, e.changes + e.other);
+        if (a.status === 'learned' && e.learnedAt === undefined) {
+          this.toMark.push({ key, samples: a.evidence.samples });
+        }
+        this.listed.push(listing(key, a.status, a.evidence, a.reason, e.learnedAt, decision));
       }
     }
     // Decisions on entries without statistics (decided before being seen, or statistics expired).

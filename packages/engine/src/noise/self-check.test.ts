@@ -3,7 +3,7 @@ import { noiseConfigSchema } from '@shadowdiff/contracts';
 import type { NoiseConfigInput, Role, TapRecord, Verdict } from '@shadowdiff/contracts';
 import { describe, expect, it } from 'vitest';
 import { judge } from '../judge/judge.js';
-import type { NoiseDecisionRecord } from '../ports/noise-store.js';
+import type { NoiseDecisionRecord, NoiseMark } from '../ports/noise-store.js';
 import { compileRules } from '../route/compile-rules.js';
 import { NoiseLearner } from './noise-learner.js';
 import { NoiseStatsTable } from './stats-table.js';
@@ -57,14 +57,18 @@ function harness(config: NoiseConfigInput = {}) {
   const learner = new NoiseLearner({ config: noise, rules });
   const table = new NoiseStatsTable();
   const decisions: NoiseDecisionRecord[] = [];
+  const marks: NoiseMark[] = [];
   let n = 0;
   return {
     decisions,
     /** What a worker's noise refresh does: statistics to the store, a view over its snapshot. */
     flush() {
       for (const d of learner.drain()) table.record(d);
-      learner.apply({ service: SERVICE, routes: table.routeStats(), decisions });
+      marks.push(...learner.apply({ service: SERVICE, routes: table.routeStats(), decisions }));
     },
+    /** Entries the view asked the store to mark learned. */
+    marks: () => marks,
+    list: () => learner.view(SERVICE)?.list() ?? [],
     /** Drains to the store without applying (a refresh that has not loaded yet). */
     drainOnly() {
       for (const d of learner.drain()) table.record(d);
@@ -163,14 +167,19 @@ describe('self-check: noise proven by asking the primary twice', () => {
     expect(h.pair(answer(), answer()).outcome).toBe('match');
   });
 
-  it('learned through the store: a fresh learner over the same statistics suppresses without a secondary', () => {
+  it('learned through the store: listed as learned, and later pairs without a secondary are suppressed', () => {
     const h = harness();
     h.pair(answer(), answer(), answer());
     h.flush();
+    // The value paths the pair proved are learned entries (noise list, export, confirm/reject).
+    const listed = h.list().filter((l) => l.status === 'learned');
+    expect(listed.map((l) => l.path).sort()).toEqual(['/cursor', '/tookMs']);
+    expect(listed[0]!.reason).toMatch(/primary's own two answers .* differed here in 1 of 1/);
+    expect(h.marks()).toHaveLength(2);
     for (let i = 0; i < 20; i++) {
       const v = h.pair(answer(), answer());
       expect(v.outcome).toBe('match');
-      expect(suppressed(v, 'secondary')).toEqual(['/cursor', '/tookMs']);
+      expect(suppressed(v, 'learned')).toEqual(['/cursor', '/tookMs']);
     }
     // A real drift on the same route is still reported.
     const drift = h.pair(answer(), answer({ results: [{ id: 'a', price: 12 }] }));
@@ -222,6 +231,6 @@ describe('self-check: noise proven by asking the primary twice', () => {
     const s = harness();
     for (let i = 0; i < 10; i++) s.pair({ x: 1 }, { x: 2 }, { x: i < 6 ? 3 : 1 });
     s.flush();
-    expect(suppressed(s.pair({ x: 1 }, { x: 2 }), 'secondary')).toEqual(['/x']);
+    expect(suppressed(s.pair({ x: 1 }, { x: 2 }), 'learned')).toEqual(['/x']);
   });
 });
