@@ -91,10 +91,10 @@ export function createRequestHandler(
     const mirroring = recording && shadow !== undefined;
     // Decided before any half exists, so the pair's records say which roles the trace has.
     const second =
-      mirroring &&
-      ctx.selfCheck !== undefined &&
-      ctx.selfCheck.acquire(method, url, traceId, declared !== 0);
-    const pair = mirroring ? new Pair(recorder, second) : undefined;
+      mirroring && ctx.selfCheck !== undefined
+        ? ctx.selfCheck.acquire(method, url, traceId, declared !== 0)
+        : undefined;
+    const pair = mirroring ? new Pair(recorder, second !== undefined) : undefined;
     let marked: string[] | undefined;
     const markedHeaders = (): string[] =>
       (marked ??= requestHeaders(req.rawHeaders, [
@@ -104,14 +104,14 @@ export function createRequestHandler(
       ]));
     // The second primary call goes out once the client's exchange is over: it cannot delay it.
     const secondCall = (record: Side | undefined): void => {
-      if (!second || pair === undefined) return;
+      if (second === undefined || pair === undefined) return;
       const selfCheck = ctx.selfCheck as SelfCheckSender;
       if (record === undefined || record.response === undefined || record.error !== undefined) {
         selfCheck.release();
         pair.settle('secondary', null);
         return;
       }
-      selfCheck.send(method, url, markedHeaders(), record, recorder, (side) =>
+      selfCheck.send(second, method, url, markedHeaders(), record, recorder, (side) =>
         pair.settle('secondary', side),
       );
     };

@@ -264,4 +264,24 @@ describe('tap self-check (mirror mode): the primary asked a second time', () => 
     // Only the first route fitted in the map; /b is left to the (here zero) steady sample.
     expect(marked(capped).map((r) => r.url)).toEqual(['/a']);
   });
+
+  it("requests of a burst that arrive while the route's first copies are out are checked too", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    cleanup.push(() => Promise.resolve(release()));
+    const primary = await primaryServer(() => gate);
+    const shadow = await plainServer();
+    const tap = await mirror(primary.url, shadow.url, {
+      selfCheck: { firstPerRoute: 1, percent: 0 },
+    });
+    // The first copy is held: the route has no answered self-check yet, so each request gets one.
+    for (let i = 0; i < 3; i++) expect((await fetchRaw(`${tap.url}/burst`)).status).toBe(200);
+    await waitFor('three copies out', () => marked(primary).length === 3);
+    release();
+    await waitFor('three trios', () => tap.records().length === 9);
+    // K copies ended: the route is done.
+    expect((await fetchRaw(`${tap.url}/burst`)).status).toBe(200);
+    await waitFor('the plain pair', () => tap.records().length === 11);
+    expect(marked(primary)).toHaveLength(3);
+  });
 });

@@ -22,11 +22,20 @@ export type SelfCheckOutcome = (typeof SELF_CHECK_OUTCOMES)[number];
 /** Methods repeated on the primary: a second call must change nothing. Others never are. */
 export const SELF_CHECK_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** A taken self-check slot: `route` when it counts toward the route's first K. */
+export interface SelfCheckTicket {
+  route: string | undefined;
+}
+
+const SAMPLED: SelfCheckTicket = Object.freeze({ route: undefined });
+
 /**
  * Self-check of a mirror tap: which requests are sent to the primary a second time (role
- * `secondary`), and the bounded target they go to. The first `firstPerRoute` requests of each
- * templated route this tap has not seen yet, then a steady `percent` sample (by trace-id hash,
- * salted so it is independent of the mirror sample); safe methods without a body only; at most
+ * `secondary`), and the bounded target they go to. Every request of a templated route this tap
+ * has seen fewer than `firstPerRoute` answered self-checks for (so the requests of a burst that
+ * arrive while the route's first copies are still out are checked too — the pairs a worker would
+ * otherwise judge before any evidence), then a steady `percent` sample (by trace-id hash, salted
+ * so it is independent of the mirror sample); safe methods without a body only; at most
  * `maxInFlight` at once (past it the copy is skipped and counted, never queued). At most
  * `maxRoutes` routes are remembered; past that, only the steady sample applies.
  */
@@ -42,31 +51,46 @@ export class SelfCheckSender {
   ) {}
 
   /**
-   * Whether this (mirrored) request gets a second primary call; true means a slot was taken,
+   * Whether this (mirrored) request gets a second primary call: a ticket means a slot was taken,
    * which `send` or `release` gives back. Called before the pair's records exist, so they can say
    * which roles the trace has.
    */
-  acquire(method: string, url: string, traceId: string, hasBody: boolean): boolean {
+  acquire(
+    method: string,
+    url: string,
+    traceId: string,
+    hasBody: boolean,
+  ): SelfCheckTicket | undefined {
     const o = this.options;
     const route = templateRoute(method, url, o.rules);
     const count = this.seen.get(route);
     const first =
       count === undefined ? this.seen.size < o.maxRoutes && o.firstPerRoute > 0 : count > 0;
-    if (!first && !isSampled(`${traceId}/selfcheck`, o.percent)) return false;
+    if (!first && !isSampled(`${traceId}/selfcheck`, o.percent)) return undefined;
     if (hasBody || !SELF_CHECK_METHODS.has(method.toUpperCase())) {
       // Counted against the route's first K too: a write route is skipped K times, not forever.
       if (first) this.seen.set(route, (count ?? o.firstPerRoute) - 1);
       o.metrics.selfCheck('skipped_unsafe');
-      return false;
+      return undefined;
     }
     const slot = this.target.tryAcquire();
     if (slot !== 'ok') {
       o.metrics.selfCheck(slot === 'in_flight_full' ? 'skipped_inflight' : 'skipped_unavailable');
-      return false;
+      return undefined;
     }
-    // A first-K slot is used up only once the copy is really sent.
-    if (first) this.seen.set(route, (count ?? o.firstPerRoute) - 1);
-    return true;
+    if (!first) return SAMPLED;
+    if (count === undefined) this.seen.set(route, o.firstPerRoute);
+    return { route };
+  }
+
+  /**
+   * A first-K copy ended (answered or failed: a primary that times out on second calls must not
+   * be asked again on every request): one fewer for its route.
+   */
+  private answered(ticket: SelfCheckTicket): void {
+    if (ticket.route === undefined) return;
+    const count = this.seen.get(ticket.route);
+    if (count !== undefined && count > 0) this.seen.set(ticket.route, count - 1);
   }
 
   release(): void {
@@ -79,6 +103,7 @@ export class SelfCheckSender {
    * the trace never waits for it). `template` is the primary's half: same trace and request.
    */
   send(
+    ticket: SelfCheckTicket,
     method: string,
     url: string,
     headers: string[],
@@ -92,6 +117,7 @@ export class SelfCheckSender {
     sendShadow(this.target, method, url, headers, undefined, (result) => {
       if (result.kind === 'error')
         metrics.selfCheck(result.error.kind === 'timeout' ? 'timeout' : 'error');
+      this.answered(ticket);
       settle({
         role: 'secondary',
         traceId: template.traceId,

@@ -54,7 +54,11 @@ export const selfCheckSchema = z
   .object({
     /** On by default in mirror mode; `false` turns self-check off (no extra primary load). */
     enabled: z.boolean().default(true),
-    /** Requests self-checked on each route the tap has not seen yet (first K). Default 3. */
+    /**
+     * Self-checks per route the tap has not seen yet (first K): every request of the route is
+     * checked until K copies ended, so a burst arriving while the first copies are out is checked
+     * too (within `maxInFlight`). Default 3.
+     */
     firstPerRoute: z.number().int().nonnegative().default(3),
     /** Steady sample after that, by trace-id hash (0-100, 0.01 steps). Default 1. */
     percent: z.number().min(0).max(100).default(1),
