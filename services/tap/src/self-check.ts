@@ -3,6 +3,7 @@ import type { SelfCheckConfig } from '@shadowdiff/contracts';
 import { templateRoute } from '@shadowdiff/engine';
 import type { CompiledRules } from '@shadowdiff/engine';
 import type { Recorder, Side } from './recorder.js';
+import { pathOf } from './route-pattern.js';
 import { isSampled } from './sampling.js';
 import { sendShadow } from './shadow.js';
 import type { ShadowTarget } from './shadow.js';
@@ -27,6 +28,8 @@ export interface SelfCheckTicket {
   route: string | undefined;
 }
 
+const ROUTE_CACHE = 4_096;
+
 const SAMPLED: SelfCheckTicket = Object.freeze({ route: undefined });
 
 /**
@@ -41,6 +44,8 @@ const SAMPLED: SelfCheckTicket = Object.freeze({ route: undefined });
  */
 export class SelfCheckSender {
   private readonly seen = new Map<string, number>();
+  /** Method + path -> templated route: templating costs ~2 µs, a hit ~0.1 µs. Cleared when full. */
+  private readonly routes = new Map<string, string>();
 
   constructor(
     readonly target: ShadowTarget,
@@ -62,7 +67,7 @@ export class SelfCheckSender {
     hasBody: boolean,
   ): SelfCheckTicket | undefined {
     const o = this.options;
-    const route = templateRoute(method, url, o.rules);
+    const route = this.routeOf(method, url);
     const count = this.seen.get(route);
     const first =
       count === undefined ? this.seen.size < o.maxRoutes && o.firstPerRoute > 0 : count > 0;
@@ -81,6 +86,17 @@ export class SelfCheckSender {
     if (!first) return SAMPLED;
     if (count === undefined) this.seen.set(route, o.firstPerRoute);
     return { route };
+  }
+
+  private routeOf(method: string, url: string): string {
+    const key = `${method} ${pathOf(url)}`;
+    let route = this.routes.get(key);
+    if (route === undefined) {
+      if (this.routes.size >= ROUTE_CACHE) this.routes.clear();
+      route = templateRoute(method, url, this.options.rules);
+      this.routes.set(key, route);
+    }
+    return route;
   }
 
   /**
