@@ -16,18 +16,10 @@ import { compileRoutePattern } from '../route/route-pattern.js';
 import { isValueOp } from '../judge/self-check.js';
 import { assess, secondaryCancels, selfCheckNoisy } from './learner.js';
 import type { NoiseEvidence, NoiseStatus } from './learner.js';
-import { noiseId } from './noise-id.js';
+import { byListing, listing } from './noise-listing.js';
+import type { NoiseListing } from './noise-listing.js';
 
-/** One entry as `noise list`, the console and `export` show it. */
-export interface NoiseListing extends NoiseKey {
-  id: string;
-  status: NoiseStatus;
-  evidence: NoiseEvidence;
-  /** Why it is (or is not yet) noise. */
-  reason: string;
-  learnedAt?: number;
-  decision?: Omit<NoiseDecisionRecord, 'route' | 'kind' | 'aspect' | 'path'>;
-}
+export type { NoiseListing } from './noise-listing.js';
 
 /**
  * Arrays are inspected for reordering until this many differences were seen; past it, an array
@@ -373,38 +365,4 @@ export class NoiseView implements NoiseFilter {
 
 function samePattern(a: PointerPattern, b: PointerPattern): boolean {
   return a.length === b.length && a.every((s, i) => s === b[i]);
-}
-
-function listing(
-  key: NoiseKey,
-  status: NoiseStatus,
-  evidence: NoiseEvidence,
-  reason: string,
-  learnedAt: number | undefined,
-  decision: NoiseDecisionRecord | undefined,
-): NoiseListing {
-  const out: NoiseListing = { id: noiseId(key), ...key, status, evidence, reason };
-  if (learnedAt !== undefined) out.learnedAt = learnedAt;
-  if (decision !== undefined) {
-    out.decision = { decision: decision.decision, at: decision.at };
-    if (decision.note !== undefined) out.decision.note = decision.note;
-  }
-  return out;
-}
-
-const STATUS_ORDER: Record<NoiseStatus, number> = {
-  confirmed: 0,
-  learned: 1,
-  rejected: 2,
-  observing: 3,
-};
-
-function byListing(a: NoiseListing, b: NoiseListing): number {
-  return (
-    STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
-    (a.route < b.route ? -1 : a.route > b.route ? 1 : 0) ||
-    (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) ||
-    (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
-    (a.aspect < b.aspect ? -1 : a.aspect > b.aspect ? 1 : 0)
-  );
 }
