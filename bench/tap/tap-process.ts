@@ -85,6 +85,8 @@ const config = validateConfig({
     tapId: 'bench',
     ...(spec.lingerMs !== undefined ? { buffer: { lingerMs: spec.lingerMs } } : {}),
     ...(spec.percent !== undefined ? { mirror: { percent: spec.percent } } : {}),
+    // BENCH_SELF_CHECK=0: mirror mode without self-check (on by default), to see what it costs.
+    ...(process.env.BENCH_SELF_CHECK === '0' ? { selfCheck: { enabled: false } } : {}),
   },
 });
 const tap = await startTap({

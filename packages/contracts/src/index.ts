@@ -52,8 +52,13 @@ export {
   mergeConfig,
 } from './config/config.js';
 export type { ShadowdiffConfig, ShadowdiffConfigInput } from './config/config.js';
-export { TRACE_SOURCES, tapConfigSchema, mirrorPolicySchema } from './config/tap.js';
-export type { TapConfig, MirrorPolicy } from './config/tap.js';
+export {
+  TRACE_SOURCES,
+  tapConfigSchema,
+  mirrorPolicySchema,
+  selfCheckSchema,
+} from './config/tap.js';
+export type { TapConfig, MirrorPolicy, SelfCheckConfig } from './config/tap.js';
 export { kafkaConfigSchema } from './config/kafka.js';
 export type { KafkaConfig } from './config/kafka.js';
 export { redisConfigSchema } from './config/redis.js';
@@ -76,3 +81,4 @@ export { CENSUS_MIRROR_SKIPPED, censusRecord, readCensus } from './census.js';
 export type { CensusEntry, CensusRecordInput } from './census.js';
 export { configHash, CONFIG_HASH_STAMP_CHARS } from './config/config-hash.js';
 export { readPackageVersion } from './package-version.js';
+export { META_ROLES, formatTraceRoles, readTraceRoles } from './trace-roles.js';

@@ -87,6 +87,7 @@ export { judge, UNKNOWN_ROUTE } from './judge/judge.js';
 export type { JudgeInput, JudgeContext } from './judge/judge.js';
 export type { NoiseFilter } from './judge/noise-filter.js';
 export { diffResponses, TRUNCATED_PATH } from './judge/compare-responses.js';
+export { SelfCheck, isValueOp } from './judge/self-check.js';
 export { VALUE_CLASSES, noiseDecisionRecord } from './ports/noise-store.js';
 export type {
   NoiseDiffKind,
@@ -113,6 +114,8 @@ export {
   assess,
   evidenceOf,
   secondaryCancels,
+  selfCheckNoisy,
+  SELF_CHECK_MIN_SHARE,
   VOLATILE_KINDS,
   SET_MIN_CHANGE_RATE,
   SET_MIN_PERMUTATION_SHARE,

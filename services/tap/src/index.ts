@@ -10,3 +10,5 @@ export { createRedactor, DEFAULT_REDACTED_HEADERS, REDACTED_PREFIX } from './red
 export type { Redactor, RedactorOptions } from './redaction.js';
 export { DROP_REASONS } from './tap-metrics.js';
 export type { DropReason } from './tap-metrics.js';
+export { SELF_CHECK_OUTCOMES, SELF_CHECK_METHODS } from './self-check.js';
+export type { SelfCheckOutcome } from './self-check.js';

@@ -122,6 +122,31 @@ describe('mirror tap on real Kafka', () => {
     expect(primary.seen.some((r) => 'x-shadow-request' in r.headers)).toBe(false);
   });
 
+  it("self-check: a route's first request publishes three halves under one key and partition, saying so in meta.roles", async () => {
+    const { primary, shadow } = await services();
+    const t = await mirror(primary, shadow, { selfCheck: { firstPerRoute: 1, percent: 0 } });
+    await fetchRaw(`${t.tap.url}/orders/1`);
+    await fetchRaw(`${t.tap.url}/orders/2`);
+    await t.drain();
+    expect(await t.metrics.value('shadow.tap.records', { outcome: 'published' })).toBe(5);
+    const groups = byTrace(await readRecords(t.topic, 5));
+    expect(groups.size).toBe(2);
+    const [first, second] = [...groups.values()].sort((a, b) => b.size - a.size);
+    const p = first!.get('test-tap/primary');
+    const c = first!.get('test-tap/secondary');
+    expect(c?.message.key).toBe(p?.record.traceId);
+    expect(c?.message.partition).toBe(p?.message.partition);
+    expect(c?.record.response?.headers['x-served-by']).toBe('primary');
+    for (const r of first!.values()) expect(r.record.meta?.roles).toBe('primary,shadow,secondary');
+    for (const r of second!.values()) expect(r.record.meta?.roles).toBe('primary,shadow');
+    // The primary was asked twice for /orders/1 only, the copy marked like the shadow's.
+    expect(primary.seen.map((r) => [r.url, r.headers['x-shadow-request'] ?? null])).toEqual([
+      ['/orders/1', null],
+      ['/orders/1', '1'],
+      ['/orders/2', null],
+    ]);
+  });
+
   it('delivers the primary bytes unchanged (chunked and gzip) and records gzip bodies decodable', async () => {
     const { primary, shadow } = await services();
     const t = await mirror(primary, shadow);

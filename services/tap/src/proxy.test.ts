@@ -377,11 +377,14 @@ describe('sidecar proxy', () => {
   it('replaces an invalid traceparent in mirror mode: both upstreams get one fresh, valid header', async () => {
     const { up, shadowUp, tap, records } = await mirrorTap();
     await fetchRaw(`${tap.url}/fixed`, { headers: { traceparent: 'garbage' } });
-    await expect.poll(() => records().length).toBe(2);
-    const sent = up.seen.at(-1)?.headers.traceparent;
+    // Primary, shadow, and the self-check copy (the route's first request) to the primary.
+    await expect.poll(() => records().length).toBe(3);
+    const sent = up.seen[0]?.headers.traceparent;
     expect(sent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     expect(shadowUp.seen.at(-1)?.headers.traceparent).toBe(sent);
-    expect(records().map((r) => r.traceId)).toEqual([sent?.slice(3, 35), sent?.slice(3, 35)]);
+    expect(up.seen[1]?.headers.traceparent).toBe(sent);
+    const id = sent?.slice(3, 35);
+    expect(records().map((r) => r.traceId)).toEqual([id, id, id]);
     // The recorded request is the client's, as it came.
     expect(records()[0]?.request.headers.traceparent).toBe('garbage');
   });

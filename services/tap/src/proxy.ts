@@ -7,6 +7,8 @@ import { requestHeaders, responseHeaders } from './headers.js';
 import type { MirrorDecision, RequestFacts, SkipReason } from './mirror-policy.js';
 import type { Captured, Recorder, Side } from './recorder.js';
 import type { CapturedRequest } from '@shadowdiff/contracts';
+import { Pair } from './pair.js';
+import type { SelfCheckSender } from './self-check.js';
 import { sendShadow } from './shadow.js';
 import type { ShadowTarget } from './shadow.js';
 import type { TapMetrics } from './tap-metrics.js';
@@ -23,6 +25,8 @@ export interface ProxyContext {
   primary: Upstream;
   /** Mirror mode only. */
   shadow: ShadowTarget | undefined;
+  /** Mirror mode with `tap.selfCheck.enabled`: second primary calls (role `secondary`). */
+  selfCheck?: SelfCheckSender | undefined;
   traceOrder: TapConfig['traceHeaders'];
   decide: (facts: RequestFacts) => MirrorDecision;
   captureBodyBytes: number;
@@ -85,7 +89,32 @@ export function createRequestHandler(
       else metrics.skipped(slot);
     }
     const mirroring = recording && shadow !== undefined;
-    const pair = mirroring ? new Pair(recorder) : undefined;
+    // Decided before any half exists, so the pair's records say which roles the trace has.
+    const second =
+      mirroring && ctx.selfCheck !== undefined
+        ? ctx.selfCheck.acquire(method, url, traceId, declared !== 0)
+        : undefined;
+    const pair = mirroring ? new Pair(recorder, second !== undefined) : undefined;
+    let marked: string[] | undefined;
+    const markedHeaders = (): string[] =>
+      (marked ??= requestHeaders(req.rawHeaders, [
+        ...(extra ?? []),
+        (shadow as ShadowTarget).markerHeader,
+        '1',
+      ]));
+    // The second primary call goes out once the client's exchange is over: it cannot delay it.
+    const secondCall = (record: Side | undefined): void => {
+      if (second === undefined || pair === undefined) return;
+      const selfCheck = ctx.selfCheck as SelfCheckSender;
+      if (record === undefined || record.response === undefined || record.error !== undefined) {
+        selfCheck.release();
+        pair.settle('secondary', null);
+        return;
+      }
+      selfCheck.send(second, method, url, markedHeaders(), record, recorder, (side) =>
+        pair.settle('secondary', side),
+      );
+    };
 
     // Request body: one capture serves the record and, in mirror mode, the shadow's copy.
     const mirrorCap = shadow?.maxBodyBytes ?? 0;
@@ -110,6 +139,7 @@ export function createRequestHandler(
             if (side === undefined) {
               metrics.skipped(skip ?? 'client_aborted');
               pair?.settle('primary', null);
+              secondCall(undefined);
               return;
             }
             const record: Side = {
@@ -121,8 +151,10 @@ export function createRequestHandler(
               request: capturedRequest(),
               ...side,
             };
-            if (pair) pair.settle('primary', record);
-            else recorder.publish(record);
+            if (pair) {
+              pair.settle('primary', record);
+              secondCall(record);
+            } else recorder.publish(record);
           }
         : undefined,
     );
@@ -145,11 +177,7 @@ export function createRequestHandler(
     );
 
     if (mirroring && shadow !== undefined && pair !== undefined) {
-      const shadowHeaders = requestHeaders(req.rawHeaders, [
-        ...(extra ?? []),
-        shadow.markerHeader,
-        '1',
-      ]);
+      const shadowHeaders = markedHeaders();
       let started = false;
       const start = (): void => {
         if (started) return;
@@ -316,26 +344,6 @@ class PrimaryExchange extends AbortableExchange {
 function captureBody(req: IncomingMessage, capture: BodyCapture): void {
   req.pause();
   req.on('data', (chunk: Buffer) => capture.push(chunk));
-}
-
-/**
- * In mirror mode both halves are published together, once both settled: a half whose partner was
- * abandoned (client gone, mirror body over the cap) would only ever become an orphan.
- */
-class Pair {
-  private primary: Side | null | undefined;
-  private shadow: Side | null | undefined;
-
-  constructor(private readonly recorder: Recorder) {}
-
-  settle(side: 'primary' | 'shadow', value: Side | null): void {
-    if (side === 'primary') this.primary = value;
-    else this.shadow = value;
-    if (this.primary === undefined || this.shadow === undefined) return;
-    if (this.primary === null || this.shadow === null) return;
-    this.recorder.publish(this.primary);
-    this.recorder.publish(this.shadow);
-  }
 }
 
 /** content-length as a number; 0 for no body; undefined when chunked (unknown until the end). */

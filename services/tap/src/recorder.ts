@@ -1,4 +1,4 @@
-import { TAP_RECORD_VERSION, TapRecordEncoder, cutToFit } from '@shadowdiff/contracts';
+import { META_ROLES, TAP_RECORD_VERSION, TapRecordEncoder, cutToFit } from '@shadowdiff/contracts';
 import type {
   CapturedRequest,
   CapturedResponse,
@@ -43,6 +43,8 @@ export interface Side {
   request: Captured<CapturedRequest>;
   response?: Captured<CapturedResponse>;
   error?: UpstreamError;
+  /** Mirror mode: the roles the trace was sent to (`meta.roles`, e.g. `primary,shadow,secondary`). */
+  roles?: string;
 }
 
 /**
@@ -144,12 +146,20 @@ export class Recorder {
   private meta(side: Side): Record<string, string> {
     const reqNote = side.request.bodyRedaction;
     const resNote = side.response?.bodyRedaction;
+    const roles: Record<string, string> =
+      side.roles === undefined ? {} : { [META_ROLES]: side.roles };
     if (reqNote === undefined && resNote === undefined) {
-      // Shared, never mutated: one object per trace source instead of one per record.
-      let meta = this.metaBySource.get(side.traceSource);
+      // Shared, never mutated: one object per trace source (and roles) instead of one per record.
+      const key = side.roles === undefined ? side.traceSource : `${side.traceSource}/${side.roles}`;
+      let meta = this.metaBySource.get(key);
       if (!meta) {
-        meta = { mode: this.options.mode, traceSource: side.traceSource, ...this.options.facts };
-        this.metaBySource.set(side.traceSource, meta);
+        meta = {
+          mode: this.options.mode,
+          traceSource: side.traceSource,
+          ...this.options.facts,
+          ...roles,
+        };
+        this.metaBySource.set(key, meta);
       }
       return meta;
     }
@@ -157,6 +167,7 @@ export class Recorder {
       mode: this.options.mode,
       traceSource: side.traceSource,
       ...this.options.facts,
+      ...roles,
       ...(reqNote !== undefined ? { requestBodyRedaction: reqNote } : {}),
       ...(resNote !== undefined ? { responseBodyRedaction: resNote } : {}),
     };

@@ -23,6 +23,11 @@ export interface TapUpstreams {
   primary: string;
   /** Mirror mode only. */
   shadow: string | undefined;
+  /**
+   * Mirror mode only: where self-check copies (role `secondary`) go — `tap.secondary` (a separate
+   * second instance of the primary) or, by default, the primary itself.
+   */
+  secondary: string | undefined;
 }
 
 function httpUrl(value: string, key: string, flag: string): string {
@@ -57,10 +62,17 @@ export function resolveUpstreams(config: ShadowdiffConfig): TapUpstreams {
         'tap.upstream: sidecar mode needs the service to front — set tap.upstream or pass --upstream http://host:port (or use mirror mode with --primary and --shadow)',
       );
     }
+    if (tap.secondary !== undefined) {
+      throw new ConfigError(
+        'ERR_CONFIG_INVALID',
+        'tap.secondary: a second primary instance is for mirror mode; in sidecar mode run another sidecar in front of it with --role secondary (or drop tap.secondary / --secondary)',
+      );
+    }
     return {
       mode: 'sidecar',
       primary: httpUrl(tap.upstream, 'tap.upstream', '--upstream'),
       shadow: undefined,
+      secondary: undefined,
     };
   }
   const missing = (['primary', 'shadow'] as const).filter((k) => tap[k] === undefined);
@@ -70,10 +82,15 @@ export function resolveUpstreams(config: ShadowdiffConfig): TapUpstreams {
       `${missing.map((k) => `tap.${k}`).join(', ')}: mirror mode needs both services — set them or pass ${missing.map((k) => `--${k} http://host:port`).join(' ')}`,
     );
   }
+  const primary = httpUrl(tap.primary as string, 'tap.primary', '--primary');
   return {
     mode: 'mirror',
-    primary: httpUrl(tap.primary as string, 'tap.primary', '--primary'),
+    primary,
     shadow: httpUrl(tap.shadow as string, 'tap.shadow', '--shadow'),
+    secondary:
+      tap.secondary === undefined
+        ? primary
+        : httpUrl(tap.secondary, 'tap.secondary', '--secondary'),
   };
 }
 

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { UpstreamError, UpstreamErrorKind } from '@shadowdiff/contracts';
+import type { Role, UpstreamError, UpstreamErrorKind } from '@shadowdiff/contracts';
 import { BodyCapture } from './body-capture.js';
 import type { TapMetrics } from './tap-metrics.js';
 import { Deadlines } from './deadlines.js';
@@ -30,6 +30,11 @@ export class ShadowTarget {
       /** Refusals in a row that pause mirroring; 0 = never. */
       downAfterRefusals: number;
       downCooldownMs: number;
+      /**
+       * Role of the copies in metrics: `shadow` (default), or `secondary` for self-check copies
+       * (counted in `shadow.tap.requests`, never in the shadow latency histogram).
+       */
+      role?: Extract<Role, 'shadow' | 'secondary'>;
     },
   ) {
     this.cooldownMs = options.downCooldownMs;
@@ -45,6 +50,10 @@ export class ShadowTarget {
 
   get markerHeader(): string {
     return this.options.markerHeader;
+  }
+
+  get role(): Extract<Role, 'shadow' | 'secondary'> {
+    return this.options.role ?? 'shadow';
   }
 
   get active(): number {
@@ -103,7 +112,7 @@ export function sendShadow(
   body: Buffer | undefined,
   done: (result: ShadowResult) => void,
 ): void {
-  target.options.metrics.request('shadow');
+  target.options.metrics.request(target.role);
   const exchange = new ShadowExchange(target, done);
   target.upstream.exchange(method, url, headers, body ?? null, exchange);
 }
@@ -162,8 +171,9 @@ class ShadowExchange extends AbortableExchange {
     const outcome = result.kind === 'response' ? 'ok' : result.error.kind;
     target.observe(outcome);
     const { metrics } = target.options;
-    metrics.shadowLatency(performance.now() - this.startedAt, outcome);
-    if (result.kind === 'error') metrics.upstreamError('shadow', result.error.kind);
+    if (target.role === 'shadow')
+      metrics.shadowLatency(performance.now() - this.startedAt, outcome);
+    if (result.kind === 'error') metrics.upstreamError(target.role, result.error.kind);
     this.done(result);
   }
 }

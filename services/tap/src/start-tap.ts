@@ -16,6 +16,7 @@ import type { BufferStats } from './record-buffer.js';
 import { Recorder } from './recorder.js';
 import { createRedactor } from './redaction.js';
 import { defaultTapId, parseListen, resolveUpstreams } from './settings.js';
+import { SelfCheckSender } from './self-check.js';
 import { ShadowTarget } from './shadow.js';
 import { createTapMetrics } from './tap-metrics.js';
 import { createUpstream } from './upstream.js';
@@ -54,6 +55,8 @@ export interface StartTapOptions {
 export interface TapStats {
   buffer: BufferStats;
   shadowInFlight: number;
+  /** Self-check copies (second primary calls) in flight. */
+  selfCheckInFlight: number;
   activeRequests: number;
 }
 
@@ -147,6 +150,38 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
           },
         );
 
+  const rules = compileRules(config.rules);
+  // Self-check: the primary (or tap.secondary) asked a second time, bounded like the shadow.
+  const selfCheck =
+    shadow === undefined || !tap.selfCheck.enabled || upstreams.secondary === undefined
+      ? undefined
+      : new SelfCheckSender(
+          new ShadowTarget(
+            createUpstream(upstreams.secondary, { maxSockets: tap.selfCheck.maxInFlight }),
+            {
+              timeoutMs: tap.selfCheck.timeoutMs,
+              maxInFlight: tap.selfCheck.maxInFlight,
+              maxBodyBytes: 0,
+              markerHeader: tap.mirror.markerHeader,
+              captureBodyBytes: tap.captureBodyBytes,
+              metrics,
+              downAfterRefusals: tap.mirror.downAfterRefusals,
+              downCooldownMs: tap.mirror.downCooldownMs,
+              role: 'secondary',
+            },
+          ),
+          {
+            firstPerRoute: tap.selfCheck.firstPerRoute,
+            percent: tap.selfCheck.percent,
+            maxRoutes: tap.selfCheck.maxRoutes,
+            rules,
+            metrics,
+          },
+        );
+
+  if (selfCheck === undefined && tap.secondary !== undefined) {
+    log('tap: tap.secondary is set but tap.selfCheck.enabled is false: no copies go to it');
+  }
   // A primary tap counts what it serves without mirroring, per route (census records).
   const census =
     upstreams.mode === 'mirror' || tap.role === 'primary'
@@ -154,7 +189,7 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
           service: config.service,
           tapId,
           mode: upstreams.mode,
-          rules: compileRules(config.rules),
+          rules,
           offer: (key, bytes) => buffer.offer(key, bytes),
         })
       : undefined;
@@ -170,6 +205,7 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
     role: upstreams.mode === 'mirror' ? 'primary' : tap.role,
     primary,
     shadow,
+    selfCheck,
     traceOrder: tap.traceHeaders,
     decide: census ? census.wrap(policy) : policy,
     captureBodyBytes: tap.captureBodyBytes,
@@ -203,6 +239,7 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
   const stats = (): TapStats => ({
     buffer: buffer.stats(),
     shadowInFlight: shadow?.active ?? 0,
+    selfCheckInFlight: selfCheck?.target.active ?? 0,
     activeRequests: active.requests,
   });
   const admin = createAdminServer({
@@ -226,6 +263,9 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
   log(
     `tap: ${upstreams.mode} mode on ${url} -> ${upstreams.primary}` +
       (upstreams.shadow ? ` (mirror to ${upstreams.shadow})` : ` as ${tap.role}`) +
+      (selfCheck
+        ? `; self-check: first ${tap.selfCheck.firstPerRoute} per route + ${tap.selfCheck.percent}% sent again to ${upstreams.secondary === upstreams.primary ? 'the primary' : upstreams.secondary}`
+        : '') +
       `; health ${adminUrl}/healthz; records to ${config.kafka.topics.taps}`,
   );
 
@@ -235,15 +275,21 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
     const deadline = Date.now() + tap.shutdownGraceMs;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    await until(() => active.requests === 0 && (shadow?.active ?? 0) === 0, deadline);
+    const copies = () => (shadow?.active ?? 0) + (selfCheck?.target.active ?? 0);
+    await until(() => active.requests === 0 && copies() === 0, deadline);
     server.closeAllConnections();
     for (const socket of tunnels) socket.destroy();
     await closed;
     census?.stop();
     await buffer.close(Date.now() + tap.shutdownGraceMs);
-    await Promise.all([primary.close(), shadow?.upstream.close()]);
+    await Promise.all([
+      primary.close(),
+      shadow?.upstream.close(),
+      selfCheck?.target.upstream.close(),
+    ]);
     primaryDeadlines.close();
     shadow?.deadlines.close();
+    selfCheck?.target.deadlines.close();
     await new Promise<void>((resolve) => admin.close(() => resolve()));
   };
 

@@ -29,3 +29,25 @@ describe('shadowdiff tap flags', () => {
     ).rejects.toThrow(/unexpected argument 'http:\/\/127\.0\.0\.1:9000'/);
   });
 });
+
+describe('shadowdiff tap --secondary', () => {
+  const overrides = (values: Record<string, string>) => tapCommand.overrides?.(values);
+
+  it('sets tap.secondary and implies mirror mode', () => {
+    const out = overrides({
+      primary: 'http://p:1',
+      shadow: 'http://s:1',
+      secondary: 'http://p2:1',
+    }) as { tap: Record<string, unknown> };
+    expect(out.tap).toMatchObject({ mode: 'mirror', secondary: 'http://p2:1' });
+    const config = validateConfig(out);
+    expect(config.tap.secondary).toBe('http://p2:1');
+    expect(config.tap.selfCheck.enabled).toBe(true);
+  });
+
+  it('is refused in sidecar mode, naming --role secondary', () => {
+    expect(() => overrides({ mode: 'sidecar', secondary: 'http://p2:1' })).toThrow(
+      /--secondary is for mirror mode.*--role secondary/,
+    );
+  });
+});

@@ -26,6 +26,15 @@ export const tapCommand: Command = {
     'Examples:',
     '  shadowdiff tap --role primary --upstream http://127.0.0.1:9000 --listen :8080',
     '  shadowdiff tap --primary http://127.0.0.1:9000 --shadow http://127.0.0.1:9001 --percent 10',
+    '  shadowdiff tap --primary http://10.0.0.1:9000 --shadow http://10.0.0.2:9000 --secondary http://10.0.0.3:9000',
+    '',
+    'Mirror mode self-checks by default: the first 3 requests of each route it has not seen (and 1%',
+    'after) go to the primary a second time, as role secondary (GET/HEAD/OPTIONS without a body',
+    'only, marked like the shadow copy, after the client got its answer), so what differs between',
+    'two answers of the primary is noise from the first pair. --secondary sends those copies to a',
+    'separate second primary instance instead. Tune or turn off with tap.selfCheck (enabled,',
+    'firstPerRoute, percent, maxInFlight, timeoutMs, maxRoutes); the extra load is the',
+    'shadow.tap.selfcheck{outcome="sent"} counter. Sidecar taps: --role secondary instead.',
     '',
     'Flags override the config file (tap.* keys). Records go to kafka.topics.taps; the tap serves',
     'traffic even while Kafka is unreachable (records are buffered, then dropped and counted).',
@@ -51,6 +60,11 @@ export const tapCommand: Command = {
     },
     primary: { type: 'string', description: 'mirror: URL whose answers clients get (tap.primary)' },
     shadow: { type: 'string', description: 'mirror: URL of the service under test (tap.shadow)' },
+    secondary: {
+      type: 'string',
+      description:
+        'mirror: URL of a second primary instance for self-check copies (tap.secondary; default the primary)',
+    },
     listen: {
       type: 'string',
       short: 'l',
@@ -73,8 +87,17 @@ export const tapCommand: Command = {
   overrides(values) {
     const primary = str(values, 'primary');
     const shadow = str(values, 'shadow');
+    const secondary = str(values, 'secondary');
     const mode =
-      str(values, 'mode') ?? (primary !== undefined || shadow !== undefined ? 'mirror' : undefined);
+      str(values, 'mode') ??
+      (primary !== undefined || shadow !== undefined || secondary !== undefined
+        ? 'mirror'
+        : undefined);
+    if (mode === 'sidecar' && secondary !== undefined) {
+      throw new UsageError(
+        '--secondary is for mirror mode; a sidecar in front of a second primary instance takes --role secondary --upstream URL',
+      );
+    }
     // Flags that the chosen mode would ignore are mistakes, not preferences: say so.
     if (mode === 'mirror' && str(values, 'upstream') !== undefined) {
       throw new UsageError(
@@ -101,6 +124,7 @@ export const tapCommand: Command = {
         upstream: str(values, 'upstream'),
         primary,
         shadow,
+        secondary,
         listen: str(values, 'listen'),
         adminListen: str(values, 'admin-listen'),
         tapId: str(values, 'tap-id'),

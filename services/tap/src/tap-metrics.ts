@@ -3,6 +3,8 @@ import { UPSTREAM_ERROR_KINDS } from '@shadowdiff/contracts';
 import type { Role, UpstreamErrorKind } from '@shadowdiff/contracts';
 import { SKIP_REASONS } from './mirror-policy.js';
 import type { SkipReason } from './mirror-policy.js';
+import { SELF_CHECK_OUTCOMES } from './self-check.js';
+import type { SelfCheckOutcome } from './self-check.js';
 
 /** Why a record never reached the publisher's acks. A metric attribute: closed list. */
 export const DROP_REASONS = ['buffer_full', 'publish_failed', 'shutdown'] as const;
@@ -22,6 +24,8 @@ export interface TapMetrics {
   upstreamError(role: Role, kind: UpstreamErrorKind): void;
   shadowLatency(ms: number, outcome: ShadowOutcome): void;
   passthrough(kind: 'upgrade' | 'connect'): void;
+  /** A self-check copy (second primary call) sent, skipped, or failed. */
+  selfCheck(outcome: SelfCheckOutcome): void;
   /** Reports buffer depth on each collection. */
   observeBuffer(read: () => { records: number; bytes: number }): void;
 }
@@ -83,6 +87,11 @@ export function createTapMetrics(meter: Meter, service: string): TapMetrics {
     table(['upgrade', 'connect'] as const, (kind) => ({ kind })),
   );
 
+  const selfCheck = new Tally(
+    SELF_CHECK_OUTCOMES,
+    table(SELF_CHECK_OUTCOMES, (outcome) => ({ outcome })),
+  );
+
   const observe = <K extends string>(name: string, description: string, tally: Tally<K>): void => {
     meter.createObservableCounter(name, { description }).addCallback((result) => {
       for (const key of Object.keys(tally.counts) as K[]) {
@@ -115,6 +124,11 @@ export function createTapMetrics(meter: Meter, service: string): TapMetrics {
     'Upgrade (websocket) and CONNECT requests tunnelled without capture',
     passthrough,
   );
+  observe(
+    'shadow.tap.selfcheck',
+    'Self-check copies (the primary asked a second time, role secondary) by outcome: sent is the extra primary load; skipped_unsafe, skipped_inflight, skipped_unavailable; timeout and error of sent ones',
+    selfCheck,
+  );
 
   const latency = meter.createHistogram('shadow.tap.shadow.latency', {
     description: 'Shadow request duration in mirror mode, by outcome',
@@ -140,6 +154,7 @@ export function createTapMetrics(meter: Meter, service: string): TapMetrics {
     upstreamError: (role, kind) => (errors.counts[`${role}/${kind}`] += 1),
     shadowLatency: (ms, outcome) => latency.record(ms, latencyBy[outcome]),
     passthrough: (kind) => (passthrough.counts[kind] += 1),
+    selfCheck: (outcome) => (selfCheck.counts[outcome] += 1),
     observeBuffer(read) {
       bufferRecords.addCallback((result) => result.observe(read().records, base));
       bufferBytes.addCallback((result) => result.observe(read().bytes, base));

@@ -15,12 +15,14 @@ import type { ShadowMetrics } from '@shadowdiff/telemetry';
 import { dlqMessage } from './dlq.js';
 import type { Judged, VerdictEmitter } from './emitter.js';
 import type { UnmirroredCount } from './sample-batch.js';
+import { TraceRoles, judgeableRoles } from './expected-roles.js';
 import type { PairNoise } from './noise-runtime.js';
 import type { ThrottledLog } from './worker-log.js';
 
 export interface PipelineOptions {
   /** The worker's configured service: the `service` of DLQ metrics. */
   service: string;
+  /** Configured roles of a pair; a record's `meta.roles` (mirror taps) says per trace instead. */
   expected: readonly Role[];
   windowMs: number;
   dlqTopic: string;
@@ -46,6 +48,8 @@ export interface PipelineCounters {
   unexpectedRole: number;
   /** Census records (a tap's counts of requests it did not mirror) taken in. */
   census: number;
+  /** Due traces judged without their missing secondary (counted in `paired` too, never orphans). */
+  withoutSecondary: number;
 }
 
 const NO_RECORDS: ReadonlyMap<string, TapRecord> = new Map();
@@ -72,9 +76,13 @@ export class Pipeline {
     orphaned: 0,
     unexpectedRole: 0,
     census: 0,
+    withoutSecondary: 0,
   };
+  private readonly roles: TraceRoles;
 
-  constructor(private readonly o: PipelineOptions) {}
+  constructor(private readonly o: PipelineOptions) {
+    this.roles = new TraceRoles(o.expected);
+  }
 
   /** Handles one batch from the source; resolves once every half's state is durable. */
   async handleBatch(batch: SourceMessage[]): Promise<void> {
@@ -107,11 +115,12 @@ export class Pipeline {
         });
         continue;
       }
-      if (!o.expected.includes(record.role)) {
+      const expected = this.roles.of(record);
+      if (!expected.includes(record.role)) {
         this.counters.unexpectedRole++;
         o.log.line(
           'role',
-          `worker: ignoring a ${record.role} half (expected roles: ${o.expected.join(', ')})`,
+          `worker: ignoring a ${record.role} half (expected roles: ${expected.join(', ')})`,
         );
         continue;
       }
@@ -119,7 +128,7 @@ export class Pipeline {
         traceId: record.traceId,
         role: record.role,
         half: message.value!,
-        expected: o.expected,
+        expected,
         deadlineAt,
       });
       offered.push({ record, publishedAt: message.timestamp });
@@ -144,7 +153,10 @@ export class Pipeline {
       single.length > 0 ? o.store.offer(single.map((i) => offers[i]!)) : [],
       pairs.length > 0
         ? o.store.claimPairs(
-            pairs.map((g) => ({ traceId: offers[g[0]!]!.traceId, expected: o.expected })),
+            pairs.map((g) => ({
+              traceId: offers[g[0]!]!.traceId,
+              expected: offers[g[0]!]!.expected,
+            })),
           )
         : [],
     ]);
@@ -164,7 +176,12 @@ export class Pipeline {
       this.counters.paired++;
       const records = this.decodeHalves(record.traceId, halves, inBatch);
       const verdict = judge(
-        { traceId: record.traceId, service: record.service, records, expected: o.expected },
+        {
+          traceId: record.traceId,
+          service: record.service,
+          records,
+          expected: this.roles.of(record),
+        },
         { rules: o.rules, now, noise: o.noise?.filterFor(record.service) },
       );
       o.noise?.observe(verdict, records);
@@ -209,8 +226,9 @@ export class Pipeline {
         pair(last.record, halves, last.publishedAt);
         return;
       }
+      const expected = offers[group[0]!]!.expected;
       claim.roles.forEach((outcome, j) => {
-        const i = group.find((g) => offers[g]!.role === o.expected[j]);
+        const i = group.find((g) => offers[g]!.role === expected[j]);
         if (i === undefined) return;
         if (outcome.kind === 'duplicate') this.counters.duplicates++;
         else countLate(offered[i]!.record);
@@ -235,9 +253,25 @@ export class Pipeline {
       const records = this.decodeHalves(traceIds[i]!, result.halves, NO_RECORDS);
       const any = records.primary ?? records.shadow ?? records.secondary;
       if (any === undefined) return;
+      const expected = this.roles.of(any);
+      const judgeable = judgeableRoles(expected, records);
+      if (judgeable !== expected) {
+        // Only the secondary is missing: a normal verdict without it (no self-check), not an orphan.
+        this.counters.withoutSecondary++;
+        this.counters.paired++;
+        const input = { traceId: traceIds[i]!, service: any.service, records, expected: judgeable };
+        const verdict = judge(input, {
+          rules: o.rules,
+          now,
+          noise: o.noise?.filterFor(any.service),
+        });
+        o.noise?.observe(verdict, records);
+        judged.push({ verdict, halves: result.halves, lagMs: undefined });
+        return;
+      }
       this.counters.orphaned++;
       const verdict = judge(
-        { traceId: traceIds[i]!, service: any.service, records, expected: o.expected },
+        { traceId: traceIds[i]!, service: any.service, records, expected },
         { rules: o.rules, now },
       );
       judged.push({ verdict, halves: result.halves, lagMs: undefined });
@@ -247,7 +281,7 @@ export class Pipeline {
 
   /** True when a trace's halves in a batch are each expected role exactly once. */
   private completeGroup(group: readonly number[], offers: readonly HalfOffer[]): boolean {
-    const expected = this.o.expected;
+    const expected = offers[group[0]!]!.expected;
     if (group.length !== expected.length) return false;
     const roles = new Set<Role>();
     for (const i of group) roles.add(offers[i]!.role);

@@ -36,6 +36,41 @@ export const mirrorPolicySchema = z
   })
   .strict();
 
+/**
+ * Self-check (mirror mode): the tap asks the primary a second time (role `secondary`) for a few
+ * requests of each route, so the worker sees what differs between two answers of the same primary
+ * to the same request — that is noise, not drift, from the very first pair of a route (AREX's
+ * trick). Safe methods only (GET, HEAD, OPTIONS: a write is never sent twice), marked with
+ * `tap.mirror.markerHeader`, sent beside the client's exchange (never delaying it), bounded by its
+ * own timeout and in-flight cap. The extra primary load is the `shadow.tap.selfcheck` counter
+ * (`outcome=sent` is one more request on the primary, or on `tap.secondary` when set).
+ *
+ * Limits: a route is "seen" per tap process (a restarted or second tap self-checks its first
+ * requests again); at most `maxRoutes` templated routes are remembered, past that only the steady
+ * `percent` sample applies; a field that changes between two calls only rarely (a stock count)
+ * may not differ in the few self-checked pairs, and is left to the learner.
+ */
+export const selfCheckSchema = z
+  .object({
+    /** On by default in mirror mode; `false` turns self-check off (no extra primary load). */
+    enabled: z.boolean().default(true),
+    /**
+     * Self-checks per route the tap has not seen yet (first K): every request of the route is
+     * checked until K copies ended, so a burst arriving while the first copies are out is checked
+     * too (within `maxInFlight`). Default 3.
+     */
+    firstPerRoute: z.number().int().nonnegative().default(3),
+    /** Steady sample after that, by trace-id hash (0-100, 0.01 steps). Default 1. */
+    percent: z.number().min(0).max(100).default(1),
+    /** Bound on concurrent self-check requests; beyond it the copy is skipped and counted. Default 32. */
+    maxInFlight: z.number().int().positive().default(32),
+    /** Whole-exchange timeout of a self-check request. Default 2000 ms. */
+    timeoutMs: z.number().int().positive().default(2_000),
+    /** Templated routes remembered as seen (first-K bookkeeping). Default 1000. */
+    maxRoutes: z.number().int().positive().default(1_000),
+  })
+  .strict();
+
 export const tapConfigSchema = z
   .object({
     /**
@@ -66,6 +101,11 @@ export const tapConfigSchema = z
     primary: urlSchema.optional(),
     /** Mirror mode: the service under test. */
     shadow: urlSchema.optional(),
+    /**
+     * Mirror mode: a separate second instance of the primary (Diffy's design). When set, the
+     * self-check copies (role `secondary`) go there instead of to `primary`. `--secondary URL`.
+     */
+    secondary: urlSchema.optional(),
     /** Identifies this tap in records; default hostname:pid. */
     tapId: z.string().optional(),
     /** Captured body cap per side. Default 1 MiB; larger bodies are truncated and flagged. */
@@ -76,6 +116,8 @@ export const tapConfigSchema = z
       .min(1)
       .default([...TRACE_SOURCES]),
     mirror: mirrorPolicySchema.default({}),
+    /** Mirror mode: ask the primary twice to prove noise (see `selfCheckSchema`). */
+    selfCheck: selfCheckSchema.default({}),
     redact: z
       .object({
         /** Added to the default list (authorization, cookie, set-cookie, proxy-authorization). */
@@ -128,3 +170,4 @@ export const tapConfigSchema = z
 
 export type TapConfig = z.infer<typeof tapConfigSchema>;
 export type MirrorPolicy = z.infer<typeof mirrorPolicySchema>;
+export type SelfCheckConfig = z.infer<typeof selfCheckSchema>;

@@ -12,6 +12,7 @@ import type { CompiledRules } from '../route/compile-rules.js';
 import { matchRoute } from '../route/template-route.js';
 import { collectResponseDiff } from './compare-responses.js';
 import type { NoiseFilter } from './noise-filter.js';
+import { SelfCheck } from './self-check.js';
 
 /** Route of a verdict with no record at all to template from (never expected in practice). */
 export const UNKNOWN_ROUTE = 'OTHER /';
@@ -79,8 +80,12 @@ function upstreamValue(record: TapRecord): number | string {
  *   shadow `error:timeout`.
  * - `match`: no findings (suppressed entries may still list what was deliberately ignored).
  *
- * Primary is compared with shadow (or with secondary when no shadow is expected). A secondary's
- * status and latency are reported; its use for noise belongs to the noise filter.
+ * Primary is compared with shadow (or with secondary when no shadow is expected). When a pair has
+ * a secondary too (a second answer of the primary to the same request: the tap's self-check, or a
+ * Diffy-style second instance), primary is also compared with secondary, and a primary-vs-shadow
+ * finding at a kind and path where the primary's two answers differ as well is noise proven by
+ * this very pair: suppressed with reason `secondary` (see `SelfCheck.explains`; a filter's
+ * `selfChecked` may keep it, e.g. a path a user rejected as noise). Status findings never are.
  */
 export function judge(input: JudgeInput, ctx: JudgeContext): Verdict {
   const { records } = input;
@@ -120,6 +125,7 @@ export function judge(input: JudgeInput, ctx: JudgeContext): Verdict {
   }
 
   const out = new DiffCollector();
+  let check: SelfCheck | undefined;
   if (a.response === undefined || b.response === undefined) {
     const va = upstreamValue(a);
     const vb = upstreamValue(b);
@@ -146,16 +152,24 @@ export function judge(input: JudgeInput, ctx: JudgeContext): Verdict {
   } else {
     const rule = ctx.noise?.rule ? ctx.noise.rule(route, match?.rule) : match?.rule;
     collectResponseDiff(a.response, b.response, { rules: ctx.rules, rule }, out);
+    const second = records.secondary?.response;
+    if (second !== undefined && b === records.shadow && out.size > 0) {
+      check = SelfCheck.of(a.response, second, ctx.rules, rule);
+    }
   }
 
   const noise = ctx.noise;
   const { diffs, suppressed } = out.result(
-    noise === undefined
+    noise === undefined && check === undefined
       ? undefined
-      : (entry) =>
-          entry.kind === 'status'
-            ? undefined
-            : noise.suppress(route, entry.kind, entry.path, entry.op),
+      : (entry) => {
+          if (entry.kind === 'status') return undefined;
+          const reason = noise?.suppress(route, entry.kind, entry.path, entry.op);
+          if (reason !== undefined || check === undefined) return reason;
+          if (!check.explains(entry.kind, entry.path, entry.op)) return undefined;
+          if (noise?.selfChecked === undefined) return 'secondary';
+          return noise.selfChecked(route, entry.kind, entry.path, entry.op);
+        },
   );
   return build(head, diffs.length > 0 ? 'diff' : 'match', diffs, suppressed);
 }

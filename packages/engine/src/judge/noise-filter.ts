@@ -18,4 +18,10 @@ export interface NoiseFilter {
    * so a reordered set normalizes away exactly as a configured one would. Default: `configured`.
    */
   rule?(route: string, configured: CompiledRouteRule | undefined): CompiledRouteRule | undefined;
+  /**
+   * Optional: told of a finding `suppress` left that the pair's own self-check explains (the
+   * primary's second answer differed at the same path); returns the reason to suppress it with,
+   * or undefined to report it anyway (a path a user rejected as noise). Default: `secondary`.
+   */
+  selfChecked?(route: string, kind: DiffKind, path: string, op: DiffOp): SuppressReason | undefined;
 }

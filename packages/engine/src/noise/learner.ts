@@ -264,3 +264,17 @@ export function secondaryCancels(
     excess > thresholds.absoluteThreshold && excess > thresholds.relativeThreshold * noise;
   return !reported;
 }
+
+/**
+ * Self-check evidence across pairs: a route's value at a path is noise when the primary's two
+ * answers to the same request (primary vs secondary) differed there in at least this share of the
+ * route's self-checked pairs. One self-checked pair that differed is enough to start with (AREX:
+ * the primary itself is not deterministic there); a path that differs only now and then between
+ * two calls (a stock count) stays reported.
+ */
+export const SELF_CHECK_MIN_SHARE = 0.5;
+
+/** Whether `diffs` primary-vs-secondary differences in `pairs` self-checked pairs make a path noise. */
+export function selfCheckNoisy(diffs: number, pairs: number): boolean {
+  return pairs > 0 && diffs > 0 && diffs >= SELF_CHECK_MIN_SHARE * pairs;
+}

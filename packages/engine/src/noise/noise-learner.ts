@@ -7,6 +7,7 @@ import { NoiseAccumulator } from './accumulator.js';
 import { NoiseView } from './noise-view.js';
 import { observePair } from './observe-pair.js';
 import type { TakenFinding } from './observe-pair.js';
+import { SelfCheckOverlay } from './self-check-overlay.js';
 
 export interface NoiseLearnerOptions {
   config: NoiseConfig;
@@ -25,14 +26,30 @@ interface ServiceState {
   filter: CapturingFilter;
 }
 
-/** Forwards to the current view and remembers what it took out of the pair being judged. */
+/**
+ * Forwards to the current view and remembers what it took out of the pair being judged. Self-check
+ * evidence this worker gathered since its view was built counts at once (`local`): the pairs of a
+ * route right after its first self-checked one need not wait for the next refresh.
+ */
 class CapturingFilter implements NoiseFilter {
   taken: TakenFinding[] = [];
+  readonly local = new SelfCheckOverlay();
 
   constructor(private readonly state: () => NoiseView) {}
 
   suppress(route: string, kind: DiffKind, path: string, op: DiffOp): SuppressReason | undefined {
-    const reason = this.state().suppress(route, kind, path, op);
+    const view = this.state();
+    let reason = view.suppress(route, kind, path, op);
+    if (reason === undefined && this.local.has(route)) {
+      const extra = this.local.counts(route, kind, path);
+      if (view.selfCheckExplains(route, kind, path, op, extra)) reason = 'secondary';
+    }
+    if (reason !== undefined) this.taken.push({ kind, path, op });
+    return reason;
+  }
+
+  selfChecked(route: string, kind: DiffKind, path: string, op: DiffOp): SuppressReason | undefined {
+    const reason = this.state().selfChecked(route, kind, path);
     if (reason !== undefined) this.taken.push({ kind, path, op });
     return reason;
   }
@@ -94,10 +111,14 @@ export class NoiseLearner {
       {
         rules: this.options.rules,
         view: state.view,
-        secondary: this.options.config.secondary.enabled,
+        secondary: true,
       },
     );
-    if (observation !== undefined) state.accumulator.observe(observation);
+    if (observation === undefined) return;
+    state.accumulator.observe(observation);
+    if (observation.secondary !== undefined) {
+      state.filter.local.add(observation.route, observation.secondary);
+    }
   }
 
   /** Pairs observed since the last drain, over every service. */
@@ -118,6 +139,7 @@ export class NoiseLearner {
     for (const s of this.services.values()) {
       const delta = s.accumulator.drain();
       if (delta !== undefined) out.push(delta);
+      s.filter.local.flushed();
     }
     return out;
   }
@@ -127,6 +149,7 @@ export class NoiseLearner {
     const state = this.state(snapshot.service);
     if (state === undefined) return [];
     state.view = new NoiseView(snapshot, this.options);
+    state.filter.local.applied();
     return state.view.newlyLearned();
   }
 

@@ -13,20 +13,13 @@ import type {
 } from '../ports/noise-store.js';
 import type { CompiledRouteRule, CompiledRules } from '../route/compile-rules.js';
 import { compileRoutePattern } from '../route/route-pattern.js';
-import { assess, secondaryCancels } from './learner.js';
+import { isValueOp } from '../judge/self-check.js';
+import { assess, secondaryCancels, selfCheckNoisy } from './learner.js';
 import type { NoiseEvidence, NoiseStatus } from './learner.js';
-import { noiseId } from './noise-id.js';
+import { byListing, listing } from './noise-listing.js';
+import type { NoiseListing } from './noise-listing.js';
 
-/** One entry as `noise list`, the console and `export` show it. */
-export interface NoiseListing extends NoiseKey {
-  id: string;
-  status: NoiseStatus;
-  evidence: NoiseEvidence;
-  /** Why it is (or is not yet) noise. */
-  reason: string;
-  learnedAt?: number;
-  decision?: Omit<NoiseDecisionRecord, 'route' | 'kind' | 'aspect' | 'path'>;
-}
+export type { NoiseListing } from './noise-listing.js';
 
 /**
  * Arrays are inspected for reordering until this many differences were seen; past it, an array
@@ -50,6 +43,8 @@ interface RouteView {
   secondaryPairs: number;
   /** `kind \0 op \0 path` -> counts. */
   secondary: Map<string, { secondary: number; shadow: number }>;
+  /** `kind \0 path` -> self-checked pairs where primary and secondary differed there (any op). */
+  selfDiffs: Map<string, number>;
   rules: WeakMap<object, CompiledRouteRule>;
   unconfigured?: CompiledRouteRule;
 }
@@ -72,6 +67,7 @@ function emptyRoute(): RouteView {
     sets: [],
     secondaryPairs: 0,
     secondary: new Map(),
+    selfDiffs: new Map(),
     rules: new WeakMap(),
   };
 }
@@ -84,6 +80,10 @@ function emptyRoute(): RouteView {
  *   a removed field or a type change at a noisy path is still reported) with reason `learned`; a
  *   path the secondary explains (see `secondaryCancels`) with reason `secondary`. A rejected path
  *   is always reported.
+ * - self-check (the Diffy role off): a value change (`replace`, `reorder`) at a path where the
+ *   primary's two answers to the same request differed in >= `SELF_CHECK_MIN_SHARE` of the route's
+ *   self-checked pairs is suppressed with reason `secondary` on every pair of the route, with a
+ *   secondary or not (`selfCheckExplains`); `selfChecked` keeps a rejected path reported.
  * - `rule`: learned or confirmed sets extend the route's rule with `arrays: { <path>: set }`, so
  *   normalization sorts them exactly as a configured set rule would.
  */
@@ -105,11 +105,34 @@ export class NoiseView implements NoiseFilter {
     const service = snapshot.service;
     for (const r of snapshot.routes) {
       const view = this.route(r.route);
+      if (r.secondary !== undefined) {
+        view.secondaryPairs = r.secondary.pairs;
+        for (const p of r.secondary.paths) {
+          view.secondary.set(`${p.kind}${SEP}${p.op}${SEP}${p.path}`, {
+            secondary: p.secondary,
+            shadow: p.shadow,
+          });
+          if (p.secondary > 0 && p.path !== '') {
+            const k = `${p.kind}${SEP}${p.path}`;
+            view.selfDiffs.set(k, (view.selfDiffs.get(k) ?? 0) + p.secondary);
+          }
+        }
+      }
       for (const e of r.entries) {
         const dk = `${r.route}${SEP}${e.kind}${SEP}${e.aspect}${SEP}${e.path}`;
         const decision = decisions.get(dk);
         decisions.delete(dk);
         const a = assess(e, r.pairs, config, decision?.decision);
+        // Self-check evidence: the primary's own two answers differed here often enough.
+        const self = view.selfDiffs.get(`${e.kind}${SEP}${e.path}`) ?? 0;
+        if (
+          decision === undefined &&
+          e.aspect === 'value' &&
+          this.selfCheckExplains(r.route, e.kind, e.path, 'replace')
+        ) {
+          a.status = 'learned';
+          a.reason = `the primary's own two answers to one request differed here in ${self} of ${view.secondaryPairs} self-checked pairs`;
+        }
         const key: NoiseKey = {
           service,
           route: r.route,
@@ -122,15 +145,6 @@ export class NoiseView implements NoiseFilter {
           this.toMark.push({ key, samples: a.evidence.samples });
         }
         this.listed.push(listing(key, a.status, a.evidence, a.reason, e.learnedAt, decision));
-      }
-      if (r.secondary !== undefined) {
-        view.secondaryPairs = r.secondary.pairs;
-        for (const p of r.secondary.paths) {
-          view.secondary.set(`${p.kind}${SEP}${p.op}${SEP}${p.path}`, {
-            secondary: p.secondary,
-            shadow: p.shadow,
-          });
-        }
       }
     }
     // Decisions on entries without statistics (decided before being seen, or statistics expired).
@@ -194,6 +208,7 @@ export class NoiseView implements NoiseFilter {
     if (status === 'rejected') return undefined;
     if (op === 'replace' && (status === 'learned' || status === 'confirmed')) return 'learned';
     const { secondary } = this.options.config;
+    if (!secondary.enabled && this.selfCheckExplains(route, kind, path, op)) return 'secondary';
     if (secondary.enabled && view.secondaryPairs > 0) {
       const counts = view.secondary.get(`${kind}${SEP}${op}${SEP}${path}`);
       if (
@@ -204,6 +219,45 @@ export class NoiseView implements NoiseFilter {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Whether the self-check evidence stored for the route (plus `extra`, evidence a worker gathered
+   * since its last refresh) makes a value change at `kind` + `path` noise. Never with the Diffy
+   * role on (its thresholds decide there), with learning off, for a structural change, or at a
+   * path a user rejected.
+   */
+  selfCheckExplains(
+    route: string,
+    kind: DiffKind,
+    path: string,
+    op: DiffOp,
+    extra?: { pairs: number; diffs: number },
+  ): boolean {
+    const { config } = this.options;
+    if (config.secondary.enabled || !config.learn || kind === 'status' || !isValueOp(op)) {
+      return false;
+    }
+    const view = this.routes.get(route);
+    const k = `${kind}${SEP}${path}`;
+    if (this.rejected(route, kind, path)) return false;
+    const pairs = (view?.secondaryPairs ?? 0) + (extra?.pairs ?? 0);
+    const diffs = (view?.selfDiffs.get(k) ?? 0) + (extra?.diffs ?? 0);
+    return selfCheckNoisy(diffs, pairs);
+  }
+
+  /** A finding the pair's own self-check explains: suppressed unless a user rejected the path. */
+  selfChecked(route: string, kind: DiffKind, path: string): SuppressReason | undefined {
+    if (kind === 'status' || this.rejected(route, kind, path)) return undefined;
+    return 'secondary';
+  }
+
+  /** Whether a user rejected the path as noise (its value, or its order for an array). */
+  private rejected(route: string, kind: DiffKind, path: string): boolean {
+    const view = this.routes.get(route);
+    if (view === undefined) return false;
+    if (view.values.get(`${kind}${SEP}${path}`) === 'rejected') return true;
+    return kind === 'body' && view.orders.get(path)?.status === 'rejected';
   }
 
   /** The route's rule extended with learned sets (cached per route and configured rule). */
@@ -311,38 +365,4 @@ export class NoiseView implements NoiseFilter {
 
 function samePattern(a: PointerPattern, b: PointerPattern): boolean {
   return a.length === b.length && a.every((s, i) => s === b[i]);
-}
-
-function listing(
-  key: NoiseKey,
-  status: NoiseStatus,
-  evidence: NoiseEvidence,
-  reason: string,
-  learnedAt: number | undefined,
-  decision: NoiseDecisionRecord | undefined,
-): NoiseListing {
-  const out: NoiseListing = { id: noiseId(key), ...key, status, evidence, reason };
-  if (learnedAt !== undefined) out.learnedAt = learnedAt;
-  if (decision !== undefined) {
-    out.decision = { decision: decision.decision, at: decision.at };
-    if (decision.note !== undefined) out.decision.note = decision.note;
-  }
-  return out;
-}
-
-const STATUS_ORDER: Record<NoiseStatus, number> = {
-  confirmed: 0,
-  learned: 1,
-  rejected: 2,
-  observing: 3,
-};
-
-function byListing(a: NoiseListing, b: NoiseListing): number {
-  return (
-    STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
-    (a.route < b.route ? -1 : a.route > b.route ? 1 : 0) ||
-    (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) ||
-    (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
-    (a.aspect < b.aspect ? -1 : a.aspect > b.aspect ? 1 : 0)
-  );
 }
