@@ -1,6 +1,8 @@
 import type { Outcome, Role } from '@shadowdiff/contracts';
 import {
+  DIFF_SETS_PER_BUCKET,
   RouteStatsBuilder,
+  diffSetKey,
   STATS_HOUR_MS,
   STATS_MINUTE_MS,
   bucketStarts,
@@ -74,6 +76,26 @@ function addInto(bucket: Bucket, delta: RouteStatsDelta): void {
   for (const [reason, n] of Object.entries(delta.unmirrored ?? {})) {
     const into = (bucket.unmirrored ??= {});
     into[reason] = (into[reason] ?? 0) + n;
+  }
+  if (delta.diffSetsDropped) {
+    bucket.diffSetsDropped = (bucket.diffSetsDropped ?? 0) + delta.diffSetsDropped;
+  }
+  for (const set of delta.diffSets ?? []) {
+    // The same cap per bucket as the Redis store: a set seen first past it is only counted.
+    const list = (bucket.diffSets ??= []);
+    const key = diffSetKey(set.paths);
+    const found = list.find((x) => diffSetKey(x.paths) === key);
+    if (found) found.count += set.count;
+    else if (list.length < DIFF_SETS_PER_BUCKET)
+      list.push({ paths: [...set.paths], count: set.count });
+    else bucket.diffSetsDropped = (bucket.diffSetsDropped ?? 0) + set.count;
+  }
+  if (delta.paired) {
+    const into = (bucket.paired ??= { ratio: {}, delta: {} });
+    for (const [i, n] of Object.entries(delta.paired.ratio))
+      into.ratio[Number(i)] = (into.ratio[Number(i)] ?? 0) + n;
+    for (const [i, n] of Object.entries(delta.paired.delta))
+      into.delta[Number(i)] = (into.delta[Number(i)] ?? 0) + n;
   }
 }
 

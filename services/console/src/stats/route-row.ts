@@ -1,6 +1,6 @@
 import { OUTCOMES, ROLES } from '@shadowdiff/contracts';
 import type { DiffKind, Outcome, Role } from '@shadowdiff/contracts';
-import { summarizeLatency } from '@shadowdiff/engine';
+import { emptyPairedLatency, summarizeLatency } from '@shadowdiff/engine';
 import type { PathStats, RouteStats } from '@shadowdiff/engine';
 import { interpolatedQuantile, mergeHistograms } from './quantile.js';
 import { wilsonInterval } from './wilson.js';
@@ -109,6 +109,8 @@ export function sumStats(list: readonly RouteStats[], service: string, route: st
   const latency: RouteStats['latency'] = {};
   const missing: RouteStats['missing'] = {};
   const unmirrored: RouteStats['unmirrored'] = {};
+  const paired = emptyPairedLatency();
+  let diffSetsDropped = 0;
   let late = 0;
   let from = Infinity;
   let to = -Infinity;
@@ -139,6 +141,10 @@ export function sumStats(list: readonly RouteStats[], service: string, route: st
     }
     addCounts(missing, s.missing);
     addCounts(unmirrored, s.unmirrored);
+    diffSetsDropped += s.diffSetsDropped;
+    paired.count += s.paired.count;
+    s.paired.ratio.forEach((n, i) => (paired.ratio[i] = (paired.ratio[i] ?? 0) + n));
+    s.paired.delta.forEach((n, i) => (paired.delta[i] = (paired.delta[i] ?? 0) + n));
   }
   for (const role of ROLES) {
     const hs = list.flatMap((s) => (s.latency[role] ? [s.latency[role].histogram] : []));
@@ -162,6 +168,10 @@ export function sumStats(list: readonly RouteStats[], service: string, route: st
     suppressed: [...suppressed.values()].sort(byTotal),
     missing,
     unmirrored,
+    // Sets are per route (noise is learned per route): recount each route before summing.
+    diffSets: [],
+    diffSetsDropped,
+    paired,
     series: [],
   };
 }
