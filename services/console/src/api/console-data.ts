@@ -49,7 +49,16 @@ export interface ExampleSummary {
   latencyMs: Partial<Record<string, number>>;
   diffs: number;
   /** The finding this example was kept for (kind + path), with its values. */
-  finding?: { kind: DiffKind; path: string; severity: string; primary?: unknown; shadow?: unknown };
+  finding?: {
+    kind: DiffKind;
+    /** Template path (the grouping key). */
+    path: string;
+    /** Where in this pair, when the path crosses an array: `/items[sku=SKU-66-1]/price`. */
+    at?: string;
+    severity: string;
+    primary?: unknown;
+    shadow?: unknown;
+  };
 }
 
 /** Routes whose statistics are asked for in one store call. */
@@ -219,6 +228,7 @@ export function summarizeExample(e: ExamplePair, kind: SampleKind, path: string)
           finding: {
             kind: finding.kind,
             path: finding.path,
+            ...(finding.at !== undefined ? { at: finding.at } : {}),
             severity: finding.severity,
             ...(finding.primary !== undefined ? { primary: finding.primary } : {}),
             ...(finding.shadow !== undefined ? { shadow: finding.shadow } : {}),
