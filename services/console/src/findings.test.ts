@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { exportRules } from '@shadowdiff/engine';
 import { waitFor } from '@shadowdiff/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
+import { formatGate } from './gate/gate-format.js';
 import { runGate } from './gate/run-gate.js';
 import type { GateRequest } from './gate/run-gate.js';
 import { buildEvidence } from './report/evidence.js';
@@ -101,6 +102,9 @@ describe('retroactive recount', () => {
     const g = await gate(h, { maxDiffRate: 0.1, minPairs: 50 });
     expect(g.exitCode).toBe(0);
     expect(g.totals.diffRate).toBeCloseTo(5 / 60, 10);
+    expect(formatGate(g)).toContain(
+      `recounted GET /orders/{id}: ${tokenOnly} earlier diff pairs now match (noise body /requestToken)`,
+    );
     expect(g.recounted).toEqual([
       {
         route: 'GET /orders/{id}',
@@ -218,6 +222,9 @@ describe('latency drift, severity and array locations from real verdicts', () =>
     expect(critical.reasons.join('\n')).toContain(
       'critical finding status on GET /invoices/{id} (3 pairs)',
     );
+    expect(formatGate(critical)).toMatch(
+      /severity\s+most severe: critical status \(3\)\s+fail on critical\s+FAIL/,
+    );
     expect((await gate(h, { failOn: 'critical', route: 'GET /carts/{id}' })).exitCode).toBe(0);
     expect((await gate(h, { failOn: 'minor', route: 'GET /carts/{id}' })).exitCode).toBe(1);
     // --max-latency-ratio: any route significantly slower than the ratio fails.
@@ -225,6 +232,9 @@ describe('latency drift, severity and array locations from real verdicts', () =>
     expect(latency.exitCode).toBe(1);
     expect(latency.reasons.join('\n')).toMatch(
       /GET \/slow\/\{id\} is [23]\.\d\dx slower on the shadow/,
+    );
+    expect(formatGate(latency)).toMatch(
+      /latency\s+shadow [23]\.\d\dx the primary on the same requests/,
     );
     expect((await gate(h, { maxLatencyRatio: 4 })).exitCode).toBe(0);
     expect((await gate(h, { maxLatencyRatio: 1.5, route: 'GET /noisy/{id}' })).exitCode).toBe(0);
