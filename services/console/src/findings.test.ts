@@ -81,6 +81,11 @@ describe('retroactive recount', () => {
 
     const detail = await h.data.route('shop', 'GET /orders/{id}', range());
     expect(detail.row.diffRate).toBeCloseTo(5 / 60, 10);
+    // The verdicts-over-time chart is recounted bucket by bucket too.
+    const seriesDiff = detail.series.reduce((n, b) => n + (b.outcomes.diff ?? 0), 0);
+    const seriesMatch = detail.series.reduce((n, b) => n + (b.outcomes.match ?? 0), 0);
+    expect([seriesDiff, seriesMatch]).toEqual([drifting, 60 - drifting]);
+    expect(detail.series.every((b) => !('diffSets' in b))).toBe(true);
     const tokenNode = detail.tree
       .flatMap((n) => [n, ...n.children])
       .find((n) => n.path === '/requestToken');

@@ -107,7 +107,16 @@ export class RouteStatsBuilder {
       seriesOutcomes[o] = n;
       any = true;
     }
-    if (any) this.series.push({ at, outcomes: seriesOutcomes });
+    if (any) {
+      const sets = bucket.diffSets ?? [];
+      this.series.push({
+        at,
+        outcomes: seriesOutcomes,
+        ...(sets.length > 0
+          ? { diffSets: sets.map((x) => ({ paths: x.paths, count: x.count })) }
+          : {}),
+      });
+    }
     this.late += bucket.late;
     for (const d of bucket.diffs) this.addPath(d.kind, d.path, d.severity, d.count);
     for (const [role, sparse] of Object.entries(bucket.latency) as [

@@ -169,8 +169,15 @@ export interface RouteStats {
   diffSetsDropped: number;
   /** Paired shadow-vs-primary latency over the range. */
   paired: PairedLatency;
-  /** Outcome counts per bucket, oldest first, only buckets with data. */
-  series: { at: number; outcomes: Partial<Record<Outcome, number>> }[];
+  /**
+   * Outcome counts per bucket, oldest first, only buckets with data; `diffSets`: that bucket's
+   * noise-explainable diff pairs by set (when it has any), so a recount can redraw the series.
+   */
+  series: {
+    at: number;
+    outcomes: Partial<Record<Outcome, number>>;
+    diffSets?: DiffSetCount[];
+  }[];
 }
 
 export interface StatsQuery {

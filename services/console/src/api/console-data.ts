@@ -168,7 +168,8 @@ export class ConsoleData {
       ...range,
       row: summarizeRoute(stats, undefined, recount ? { recount } : {}),
       tree: buildFieldTree(stats, flags),
-      series: stats.series,
+      // The per-bucket sets served the recount; the chart needs only the outcomes.
+      series: stats.series.map(({ at, outcomes }) => ({ at, outcomes })),
       bucketMs: stats.bucketMs,
       noise,
     };

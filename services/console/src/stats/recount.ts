@@ -94,6 +94,17 @@ export function recountStats(
   }
   if (paths.length === 0 && matched === 0) return { stats };
 
+  // The same per bucket, so the verdicts-over-time chart agrees with the recounted totals.
+  const series = stats.series.map((b) => {
+    let moved = 0;
+    for (const set of b.diffSets ?? [])
+      if (set.paths.every((k) => byKey.has(k))) moved += set.count;
+    if (moved === 0) return b;
+    const { diff = 0, ...rest } = b.outcomes;
+    const outcomes = { ...rest, match: (b.outcomes.match ?? 0) + moved };
+    return { ...b, outcomes: diff - moved > 0 ? { ...outcomes, diff: diff - moved } : outcomes };
+  });
+
   const compared = stats.outcomes.match + stats.outcomes.diff;
   const recount: Recount = {
     paths,
@@ -118,6 +129,7 @@ export function recountStats(
       paths: keptPaths.sort(byTotal),
       suppressed: suppressed.sort(byTotal),
       diffSets,
+      series,
     },
     recount,
   };
