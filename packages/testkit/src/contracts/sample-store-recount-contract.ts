@@ -92,6 +92,14 @@ export function sampleStoreRecountContract(
         { paths: ['body /tags', 'header etag'], count: 2 },
       ]);
       expect(stats.diffSetsDropped).toBe(1);
+      // Per bucket too, so a recount can redraw the series.
+      expect(stats.series.map((b) => b.diffSets)).toEqual([
+        [
+          { paths: ['body /tags'], count: 3 },
+          { paths: ['body /tags', 'header etag'], count: 2 },
+        ],
+        [{ paths: ['body /tags'], count: 4 }],
+      ]);
       expect(stats.paired.count).toBe(9);
       expect(stats.paired.ratio.reduce((x, y) => x + y, 0)).toBe(9);
       expect(stats.paired.delta[pairedDeltaBucket(20)]).toBe(9);
