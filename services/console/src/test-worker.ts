@@ -1,6 +1,7 @@
 import { decodeVerdict, validateConfig } from '@shadowdiff/contracts';
 import type { Role, ShadowdiffConfigInput, Verdict } from '@shadowdiff/contracts';
 import { NoiseCatalog, compileRules } from '@shadowdiff/engine';
+import type { SampleStore } from '@shadowdiff/engine';
 import {
   MemoryBus,
   MemoryNoiseStore,
@@ -26,11 +27,14 @@ export interface HalfSpec {
  * records directly, with the console's data layer over its sample store and noise catalog: what
  * the console, `report` and `gate` read, computed from real verdicts (test fixture).
  */
-export async function embeddedWorker(overrides: ShadowdiffConfigInput = {}) {
+export async function embeddedWorker(
+  overrides: ShadowdiffConfigInput = {},
+  /** The sample store to judge into (default in memory; a RedisSampleStore in a fleet test). */
+  samples: SampleStore = new MemorySampleStore(),
+) {
   const config = validateConfig({ service: 'shop', worker: { windowMs: 2_000 }, ...overrides });
   const bus = new MemoryBus({ partitions: 2 });
   const noise = new MemoryNoiseStore();
-  const samples = new MemorySampleStore();
   const worker = await startWorker({
     config,
     source: bus.source(config.kafka.topics.taps, config.worker.groupId),
@@ -88,7 +92,7 @@ export async function embeddedWorker(overrides: ShadowdiffConfigInput = {}) {
       await waitFor(`${count} pairs in the sample store`, async () => {
         const routes = await samples.routes();
         const stats = await samples.statsMany(
-          routes.map((r) => ({ ...r, from: 0, to: Date.now() + 60_000 })),
+          routes.map((r) => ({ ...r, from: Date.now() - 3_600_000, to: Date.now() + 60_000 })),
         );
         return stats.reduce((a, s) => a + s.pairs, 0) >= count;
       });
