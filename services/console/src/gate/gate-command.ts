@@ -91,6 +91,7 @@ export const gateCommand: Command = {
     '  shadowdiff gate --max-diff-rate 0.5% --min-pairs 500',
     "  shadowdiff gate --max-diff-rate 1% --min-pairs 200 --route 'GET /orders/{id}' --window 30m --json",
     '  shadowdiff gate --max-diff-rate 0.5% --min-pairs 500 --max-p99-ratio 1.2   # latency too',
+    '  shadowdiff gate --max-diff-rate 1% --min-pairs 500 --fail-on critical --max-latency-ratio 1.5',
     '',
     'As an Argo Rollouts analysis step: see services/console/README.md.',
   ].join('\n'),
