@@ -10,6 +10,7 @@ import {
 } from '@shadowdiff/engine';
 import type {
   Clock,
+  DiffSetCount,
   ExamplePair,
   ExamplesQuery,
   RouteStats,
@@ -41,6 +42,9 @@ const emptyBucket = (): Bucket => ({
   latency: {},
   responses: {},
 });
+
+/** Each bucket's diff sets by key, beside the bucket (which stays plain data for the builder). */
+const setIndex = new WeakMap<Bucket, Map<string, DiffSetCount>>();
 
 /** Adds a delta into a stored bucket (diffs merged by kind+path+severity). */
 function addInto(bucket: Bucket, delta: RouteStatsDelta): void {
@@ -83,12 +87,16 @@ function addInto(bucket: Bucket, delta: RouteStatsDelta): void {
   for (const set of delta.diffSets ?? []) {
     // The same cap per bucket as the Redis store: a set seen first past it is only counted.
     const list = (bucket.diffSets ??= []);
+    let index = setIndex.get(bucket);
+    if (!index) setIndex.set(bucket, (index = new Map()));
     const key = diffSetKey(set.paths);
-    const found = list.find((x) => diffSetKey(x.paths) === key);
+    const found = index.get(key);
     if (found) found.count += set.count;
-    else if (list.length < DIFF_SETS_PER_BUCKET)
-      list.push({ paths: [...set.paths], count: set.count });
-    else bucket.diffSetsDropped = (bucket.diffSetsDropped ?? 0) + set.count;
+    else if (list.length < DIFF_SETS_PER_BUCKET) {
+      const entry = { paths: [...set.paths], count: set.count };
+      list.push(entry);
+      index.set(key, entry);
+    } else bucket.diffSetsDropped = (bucket.diffSetsDropped ?? 0) + set.count;
   }
   if (delta.paired) {
     const into = (bucket.paired ??= { ratio: {}, delta: {} });
