@@ -155,6 +155,31 @@ describe('console in a real browser over a real pipeline run', () => {
     await page.screenshot({ path: `${ARTIFACTS}overview-unmirrored.png`, fullPage: true });
   });
 
+  it('recounts the noise route with its learned noise and says so on the route page', async () => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(pipeline.console.url);
+    // Every product pair differed only in the learned counter: recounted, none is drift.
+    const cell = page.locator(`tr[data-route="${NOISE_ROUTE}"] td.diff-rate`);
+    await cell.waitFor();
+    expect(await cell.getAttribute('class')).toContain('recounted');
+    expect(await cell.locator('.value').textContent()).toBe('0.00%');
+    expect(await cell.getAttribute('title')).toContain(`body ${NOISE_PATH}`);
+    await page.locator(`tr[data-route="${NOISE_ROUTE}"] a.route-name`).click();
+    const recount = page.locator('.findings-panel .recount-line');
+    await recount.waitFor();
+    expect(await recount.textContent()).toMatch(/recounted Diff rate \d+\.\d+% → 0\.00%/);
+    expect(await page.locator('.findings-panel').textContent()).toContain('Latency:');
+    await page.screenshot({ path: `${ARTIFACTS}route-recounted.png`, fullPage: true });
+    // The drifting route's most severe finding leads its overview cell.
+    await page.goto(pipeline.console.url);
+    const worst = page.locator(`tr[data-route="${DRIFT_ROUTE}"] .route-findings .finding-worst`);
+    await worst.waitFor();
+    expect(await worst.textContent()).toContain(`body ${DRIFT_PATH}`);
+    expect(errors).toEqual([]);
+  });
+
   it('lists learned noise with its evidence, and a rejection reaches the store', async () => {
     const page = await context.newPage();
     const errors: string[] = [];

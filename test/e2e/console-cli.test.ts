@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { COMMANDS, runCli } from '@shadowdiff/cli';
+import { pairedDeltaBucket, pairedRatioBucket } from '@shadowdiff/engine';
 import type { RouteStatsDelta } from '@shadowdiff/engine';
 import { RedisSampleStore } from '@shadowdiff/redis';
 import { redisUrl, scopedRedis, waitFor } from '@shadowdiff/testkit';
@@ -148,6 +149,8 @@ describe('shadowdiff gate / report / console verbs', () => {
       '--route',
       '--window',
       '--max-p99-ratio',
+      '--max-latency-ratio',
+      '--fail-on',
       '--json',
     ]) {
       expect(help.stdout).toContain(flag);
@@ -209,5 +212,70 @@ describe('shadowdiff gate / report / console verbs', () => {
     ]);
     stop.abort();
     expect(await running).toBe(0);
+  });
+
+  it('gate --fail-on and --max-latency-ratio exit 1 on a 503 and a 3x slower route, 0 without', async () => {
+    // Another service in the same Redis scope; last, so the other tests' figures stay as they are.
+    const billing = join(dir, 'billing.yaml');
+    writeFileSync(billing, `service: billing\nredis:\n  keyPrefix: "${scope.prefix}"\n`);
+    const minute = Math.floor(Date.now() / MINUTE) * MINUTE;
+    const base = { service: 'billing', minute, late: 0, latency: {}, responses: {} };
+    const store = new RedisSampleStore({ client: scope.client, keyPrefix: scope.prefix });
+    await store.record({
+      stats: [
+        {
+          ...base,
+          route: 'GET /invoices/{id}',
+          outcomes: { match: 997, diff: 3 },
+          diffs: [{ kind: 'status', path: 'status', severity: 'critical', count: 1 }],
+          paired: {
+            ratio: { [pairedRatioBucket(10, 10)]: 1000 },
+            delta: { [pairedDeltaBucket(0)]: 1000 },
+          },
+        },
+        {
+          ...base,
+          route: 'GET /slow/{id}',
+          outcomes: { match: 20 },
+          diffs: [],
+          paired: {
+            ratio: { [pairedRatioBucket(30, 10)]: 20 },
+            delta: { [pairedDeltaBucket(20)]: 20 },
+          },
+        },
+      ],
+      examples: [],
+    });
+    const gate = async (...extra: string[]) => {
+      const out = capture();
+      const err = capture();
+      const code = await runCli(
+        ['gate', '--config', billing, '--max-diff-rate', '1%', '--min-pairs', '500', ...extra],
+        COMMANDS,
+        {
+          stdout: out.stream,
+          stderr: err.stream,
+          env: { REDIS_URL: redisUrl() },
+          stopSignal: new AbortController().signal,
+        },
+      );
+      return { code, stdout: out.text(), stderr: err.text() };
+    };
+    expect((await gate()).code).toBe(0); // 0.3% of 1,020: the rate alone passes
+    const critical = await gate('--fail-on', 'critical');
+    expect(critical.code).toBe(1);
+    expect(critical.stdout).toContain('critical finding status on GET /invoices/{id} (1 pairs)');
+    expect(
+      (await gate('--fail-on', 'critical', '--route', 'GET /slow/{id}', '--min-pairs', '10')).code,
+    ).toBe(0);
+    const slow = await gate('--max-latency-ratio', '1.5');
+    expect(slow.code).toBe(1);
+    expect(slow.stdout).toMatch(
+      /GET \/slow\/\{id\} is 2\.\d\dx slower on the shadow over 20 paired requests/,
+    );
+    expect((await gate('--max-latency-ratio', '3.5')).code).toBe(0);
+    const bad = await gate('--fail-on', 'fatal');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--fail-on expects one of critical, major, minor');
   });
 });

@@ -11,8 +11,16 @@ export type {
 } from './ports/pending-store.js';
 export type { OrphanScheduler } from './ports/orphan-scheduler.js';
 export type { Clock } from './ports/clock.js';
-export { SAMPLE_LATENCY_BOUNDS_MS, STATS_MINUTE_MS, STATS_HOUR_MS } from './ports/sample-store.js';
+export {
+  SAMPLE_LATENCY_BOUNDS_MS,
+  STATS_MINUTE_MS,
+  STATS_HOUR_MS,
+  DIFF_SET_MAX_PATHS,
+  DIFF_SETS_PER_BUCKET,
+  DIFF_SETS_PER_READ,
+} from './ports/sample-store.js';
 export type {
+  DiffSetCount,
   SampleKind,
   RouteStatsDelta,
   ExamplePair,
@@ -33,7 +41,22 @@ export {
   statsBucketMs,
   bucketStarts,
   RouteStatsBuilder,
+  DIFF_SET_SEPARATOR,
+  diffSetKey,
 } from './ports/sample-store-stats.js';
+export {
+  PAIRED_RATIO_BUCKETS,
+  PAIRED_DELTA_BUCKETS,
+  LATENCY_DRIFT_DEFAULTS,
+  pairedRatioBucket,
+  pairedDeltaBucket,
+  pairedRatioEdges,
+  pairedDeltaEdges,
+  emptyPairedLatency,
+  medianRanks,
+  latencyDrift,
+} from './ports/paired-latency.js';
+export type { PairedLatency, LatencyDrift, LatencyDriftOptions } from './ports/paired-latency.js';
 export { compileRules } from './route/compile-rules.js';
 export type {
   CompiledRules,

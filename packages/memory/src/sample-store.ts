@@ -1,6 +1,8 @@
 import type { Outcome, Role } from '@shadowdiff/contracts';
 import {
+  DIFF_SETS_PER_BUCKET,
   RouteStatsBuilder,
+  diffSetKey,
   STATS_HOUR_MS,
   STATS_MINUTE_MS,
   bucketStarts,
@@ -8,6 +10,7 @@ import {
 } from '@shadowdiff/engine';
 import type {
   Clock,
+  DiffSetCount,
   ExamplePair,
   ExamplesQuery,
   RouteStats,
@@ -39,6 +42,9 @@ const emptyBucket = (): Bucket => ({
   latency: {},
   responses: {},
 });
+
+/** Each bucket's diff sets by key, beside the bucket (which stays plain data for the builder). */
+const setIndex = new WeakMap<Bucket, Map<string, DiffSetCount>>();
 
 /** Adds a delta into a stored bucket (diffs merged by kind+path+severity). */
 function addInto(bucket: Bucket, delta: RouteStatsDelta): void {
@@ -74,6 +80,30 @@ function addInto(bucket: Bucket, delta: RouteStatsDelta): void {
   for (const [reason, n] of Object.entries(delta.unmirrored ?? {})) {
     const into = (bucket.unmirrored ??= {});
     into[reason] = (into[reason] ?? 0) + n;
+  }
+  if (delta.diffSetsDropped) {
+    bucket.diffSetsDropped = (bucket.diffSetsDropped ?? 0) + delta.diffSetsDropped;
+  }
+  for (const set of delta.diffSets ?? []) {
+    // The same cap per bucket as the Redis store: a set seen first past it is only counted.
+    const list = (bucket.diffSets ??= []);
+    let index = setIndex.get(bucket);
+    if (!index) setIndex.set(bucket, (index = new Map()));
+    const key = diffSetKey(set.paths);
+    const found = index.get(key);
+    if (found) found.count += set.count;
+    else if (list.length < DIFF_SETS_PER_BUCKET) {
+      const entry = { paths: [...set.paths], count: set.count };
+      list.push(entry);
+      index.set(key, entry);
+    } else bucket.diffSetsDropped = (bucket.diffSetsDropped ?? 0) + set.count;
+  }
+  if (delta.paired) {
+    const into = (bucket.paired ??= { ratio: {}, delta: {} });
+    for (const [i, n] of Object.entries(delta.paired.ratio))
+      into.ratio[Number(i)] = (into.ratio[Number(i)] ?? 0) + n;
+    for (const [i, n] of Object.entries(delta.paired.delta))
+      into.delta[Number(i)] = (into.delta[Number(i)] ?? 0) + n;
   }
 }
 

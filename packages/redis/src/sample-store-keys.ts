@@ -1,4 +1,5 @@
 import type { DiffKind, Outcome, Role, Severity, SuppressReason } from '@shadowdiff/contracts';
+import { DIFF_SET_SEPARATOR, diffSetKey } from '@shadowdiff/engine';
 import type { RouteStatsDelta, SampleKind } from '@shadowdiff/engine';
 
 /**
@@ -9,7 +10,10 @@ import type { RouteStatsDelta, SampleKind } from '@shadowdiff/engine';
  *   {prefix}ex:{service}:{route}:{kind}:{path}        LIST of example JSON, newest first
  * service, route and path are URI-encoded, so `:` inside them never splits a key.
  * Hash fields: o:{outcome}, late, d:{kind}:{severity}:{path}, l:{role}:{bucket}, r:{role}:{class},
- * s:{kind}:{reason}:{path} (suppressed), m:{role} (orphans by missing role), u:{reason} (unmirrored).
+ * s:{kind}:{reason}:{path} (suppressed), m:{role} (orphans by missing role), u:{reason} (unmirrored),
+ * pr:{bucket} / pd:{bucket} (paired latency ratio / difference histograms), c:{set} (noise-explainable
+ * diff pairs by set of `kind path`, joined by U+001F; at most DIFF_SETS_PER_BUCKET per hash, counted
+ * in cn), cx (such pairs not kept by set).
  */
 const enc = encodeURIComponent;
 
@@ -52,6 +56,17 @@ export function deltaFields(delta: RouteStatsDelta): (string | number)[] {
   for (const [role, n] of Object.entries(delta.missing ?? {})) if (n) out.push(`m:${role}`, n);
   for (const [reason, n] of Object.entries(delta.unmirrored ?? {}))
     if (n) out.push(`u:${reason}`, n);
+  for (const [i, n] of Object.entries(delta.paired?.ratio ?? {})) if (n) out.push(`pr:${i}`, n);
+  for (const [i, n] of Object.entries(delta.paired?.delta ?? {})) if (n) out.push(`pd:${i}`, n);
+  if (delta.diffSetsDropped) out.push('cx', delta.diffSetsDropped);
+  return out;
+}
+
+/** The delta's diff sets as field, count pairs for the capped increment script. */
+export function diffSetFields(delta: RouteStatsDelta): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (const set of delta.diffSets ?? [])
+    if (set.count) out.push(`c:${diffSetKey(set.paths)}`, set.count);
   return out;
 }
 
@@ -65,6 +80,16 @@ export function parseFields(hash: Record<string, string>): Bucket {
     if (!Number.isFinite(n)) continue;
     if (field === 'late') {
       bucket.late += n;
+      continue;
+    }
+    if (field === 'cx') {
+      bucket.diffSetsDropped = (bucket.diffSetsDropped ?? 0) + n;
+      continue;
+    }
+    if (field.startsWith('pr:') || field.startsWith('pd:')) {
+      const paired = (bucket.paired ??= { ratio: {}, delta: {} });
+      const into = field[1] === 'r' ? paired.ratio : paired.delta;
+      into[Number(field.slice(3))] = n;
       continue;
     }
     const tag = field.slice(0, 2);
@@ -91,6 +116,9 @@ export function parseFields(hash: Record<string, string>): Bucket {
         path: rest.slice(b + 1),
         count: n,
       });
+    } else if (tag === 'c:') {
+      if (rest.length > 0)
+        (bucket.diffSets ??= []).push({ paths: rest.split(DIFF_SET_SEPARATOR), count: n });
     } else if (tag === 'm:') {
       (bucket.missing ??= {})[rest as Role] = n;
     } else if (tag === 'u:') {

@@ -1,4 +1,5 @@
 import {
+  DIFF_SETS_PER_BUCKET,
   RouteStatsBuilder,
   STATS_HOUR_MS,
   STATS_MINUTE_MS,
@@ -18,6 +19,7 @@ import type {
 import type { ChainableCommander, Redis } from 'ioredis';
 import {
   deltaFields,
+  diffSetFields,
   exampleKey,
   parseFields,
   routePart,
@@ -46,6 +48,30 @@ for i = 2, #ARGV - 1, 2 do
   redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1])
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return 1
+`;
+
+/**
+ * Adds diff-set counts to one hash, keeping at most ARGV[1] distinct sets (their number lives in
+ * field `cn`): a set seen first past the cap only adds to `cx`, so a route with endlessly varied
+ * findings never grows the hash without bound.
+ */
+const DIFF_SETS_CAPPED = `
+local cap = tonumber(ARGV[1])
+local n = tonumber(redis.call('HGET', KEYS[1], 'cn') or '0')
+for i = 2, #ARGV - 1, 2 do
+  local f = ARGV[i]
+  local c = tonumber(ARGV[i + 1])
+  if redis.call('HEXISTS', KEYS[1], f) == 1 then
+    redis.call('HINCRBY', KEYS[1], f, c)
+  elseif n < cap then
+    redis.call('HINCRBY', KEYS[1], f, c)
+    n = n + 1
+    redis.call('HINCRBY', KEYS[1], 'cn', 1)
+  else
+    redis.call('HINCRBY', KEYS[1], 'cx', c)
+  end
+end
 return 1
 `;
 
@@ -80,6 +106,7 @@ return out
 interface WithHincrMany {
   sdHincrMany(key: string, ttlMs: number, ...fields: (string | number)[]): ChainableCommander;
   sdMergeHashes(keyCount: number, ...keys: string[]): ChainableCommander;
+  sdDiffSets(key: string, cap: number, ...fields: (string | number)[]): ChainableCommander;
 }
 
 interface StoredExample {
@@ -131,6 +158,9 @@ export class RedisSampleStore implements SampleStore {
     if (!('sdMergeHashes' in this.#client)) {
       this.#client.defineCommand('sdMergeHashes', { lua: MERGE_HASHES });
     }
+    if (!('sdDiffSets' in this.#client)) {
+      this.#client.defineCommand('sdDiffSets', { numberOfKeys: 1, lua: DIFF_SETS_CAPPED });
+    }
   }
 
   async record(write: SampleWrite): Promise<void> {
@@ -155,6 +185,11 @@ export class RedisSampleStore implements SampleStore {
         this.#hourRetentionMs + STATS_HOUR_MS,
         ...fields,
       );
+      const sets = diffSetFields(delta);
+      if (sets.length > 0) {
+        hincr.sdDiffSets(statsKey(this.#prefix, 'm', minute, rk), DIFF_SETS_PER_BUCKET, ...sets);
+        hincr.sdDiffSets(statsKey(this.#prefix, 'h', hour, rk), DIFF_SETS_PER_BUCKET, ...sets);
+      }
       seen.set(rk, { service: delta.service, route: delta.route });
     }
     const routes = routesKey(this.#prefix);

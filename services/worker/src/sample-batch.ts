@@ -1,6 +1,14 @@
 import type { DiffKind, Severity, Verdict } from '@shadowdiff/contracts';
-import { STATS_MINUTE_MS, latencyBucket } from '@shadowdiff/engine';
+import {
+  DIFF_SET_MAX_PATHS,
+  STATS_MINUTE_MS,
+  diffSetKey,
+  latencyBucket,
+  pairedDeltaBucket,
+  pairedRatioBucket,
+} from '@shadowdiff/engine';
 import type {
+  DiffSetCount,
   ExampleWrite,
   HalfSet,
   RouteStatsDelta,
@@ -23,6 +31,7 @@ interface DeltaAcc {
   delta: RouteStatsDelta;
   diffs: Map<string, { kind: DiffKind; path: string; severity: Severity; count: number }>;
   suppressed: Map<string, NonNullable<RouteStatsDelta['suppressed']>[number]>;
+  diffSets: Map<string, DiffSetCount>;
 }
 
 /**
@@ -61,6 +70,7 @@ export class SampleBatch {
         },
         diffs: new Map(),
         suppressed: new Map(),
+        diffSets: new Map(),
       };
       this.deltas.set(key, acc);
     }
@@ -69,7 +79,8 @@ export class SampleBatch {
 
   addVerdict(verdict: Verdict, halves: HalfSet): void {
     const route = this.limiter.route(verdict.route);
-    const { delta, diffs, suppressed } = this.acc(verdict.service, route, verdict.decidedAt);
+    const acc = this.acc(verdict.service, route, verdict.decidedAt);
+    const { delta, diffs, suppressed } = acc;
     delta.outcomes[verdict.outcome] = (delta.outcomes[verdict.outcome] ?? 0) + 1;
     for (const role of verdict.roles) {
       const ms = verdict.latencyMs[role];
@@ -82,6 +93,16 @@ export class SampleBatch {
       const c = statusClass(verdict.status[role]);
       classes[c] = (classes[c] ?? 0) + 1;
     }
+    const p = verdict.latencyMs.primary;
+    const s = verdict.latencyMs.shadow;
+    if (p !== undefined && s !== undefined) {
+      const paired = (delta.paired ??= { ratio: {}, delta: {} });
+      const r = pairedRatioBucket(s, p);
+      const d = pairedDeltaBucket(s - p);
+      paired.ratio[r] = (paired.ratio[r] ?? 0) + 1;
+      paired.delta[d] = (paired.delta[d] ?? 0) + 1;
+    }
+    if (verdict.outcome === 'diff') this.addDiffSet(acc, verdict, route);
     const examplePaths = new Set<string>();
     for (const d of verdict.diffs) {
       const path = this.limiter.path(route, d.kind, d.path);
@@ -112,6 +133,30 @@ export class SampleBatch {
     }
   }
 
+  /**
+   * A diff pair whose findings are all ones learned noise could take out (minor value changes and
+   * reorders of bodies and headers) is counted by its set of paths, so the console can recount it
+   * as a match once those paths are noise. Any other finding keeps the pair a diff: not kept.
+   */
+  private addDiffSet(acc: DeltaAcc, verdict: Verdict, route: string): void {
+    const paths = new Set<string>();
+    for (const d of verdict.diffs) {
+      if (d.kind === 'status' || d.severity !== 'minor') return;
+      if (d.op !== 'replace' && d.op !== 'reorder') return;
+      paths.add(`${d.kind} ${this.limiter.path(route, d.kind, d.path)}`);
+    }
+    if (paths.size === 0) return;
+    if (paths.size > DIFF_SET_MAX_PATHS) {
+      acc.delta.diffSetsDropped = (acc.delta.diffSetsDropped ?? 0) + 1;
+      return;
+    }
+    const sorted = [...paths].sort();
+    const key = diffSetKey(sorted);
+    const entry = acc.diffSets.get(key);
+    if (entry) entry.count++;
+    else acc.diffSets.set(key, { paths: sorted, count: 1 });
+  }
+
   addLate(service: string, route: string, at: number): void {
     this.acc(service, this.limiter.route(route), at).delta.late++;
   }
@@ -139,9 +184,10 @@ export class SampleBatch {
 
   build(): SampleWrite {
     const stats: RouteStatsDelta[] = [];
-    for (const { delta, diffs, suppressed } of this.deltas.values()) {
+    for (const { delta, diffs, suppressed, diffSets } of this.deltas.values()) {
       delta.diffs = [...diffs.values()];
       if (suppressed.size > 0) delta.suppressed = [...suppressed.values()];
+      if (diffSets.size > 0) delta.diffSets = [...diffSets.values()];
       stats.push(delta);
     }
     return { stats, examples: [...this.examples.values()].flat() };

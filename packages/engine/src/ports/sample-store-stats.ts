@@ -1,7 +1,14 @@
 import { OUTCOMES } from '@shadowdiff/contracts';
 import type { DiffKind, Outcome, Role, Severity, SuppressReason } from '@shadowdiff/contracts';
-import { SAMPLE_LATENCY_BOUNDS_MS, STATS_HOUR_MS, STATS_MINUTE_MS } from './sample-store.js';
+import { emptyPairedLatency } from './paired-latency.js';
+import {
+  DIFF_SETS_PER_READ,
+  SAMPLE_LATENCY_BOUNDS_MS,
+  STATS_HOUR_MS,
+  STATS_MINUTE_MS,
+} from './sample-store.js';
 import type {
+  DiffSetCount,
   LatencySummary,
   PathStats,
   RouteStats,
@@ -50,6 +57,13 @@ export function statsBucketMs(query: Pick<StatsQuery, 'from' | 'to'>): number {
   return query.to - query.from <= 6 * STATS_HOUR_MS ? STATS_MINUTE_MS : STATS_HOUR_MS;
 }
 
+/** A diff set's key: its paths joined by a unit separator (never inside a kind or a sane path). */
+export const DIFF_SET_SEPARATOR = '\u001f';
+
+export function diffSetKey(paths: readonly string[]): string {
+  return paths.join(DIFF_SET_SEPARATOR);
+}
+
 /** Bucket starts covering [from, to) at the given width. */
 export function bucketStarts(from: number, to: number, width: number): number[] {
   const out: number[] = [];
@@ -74,6 +88,9 @@ export class RouteStatsBuilder {
   private readonly missing: Partial<Record<Role, number>> = {};
   private readonly unmirrored: Record<string, number> = {};
   private readonly series: RouteStats['series'] = [];
+  private readonly diffSets = new Map<string, DiffSetCount>();
+  private diffSetsDropped = 0;
+  private readonly paired = emptyPairedLatency();
 
   constructor(
     private readonly query: StatsQuery,
@@ -90,7 +107,16 @@ export class RouteStatsBuilder {
       seriesOutcomes[o] = n;
       any = true;
     }
-    if (any) this.series.push({ at, outcomes: seriesOutcomes });
+    if (any) {
+      const sets = bucket.diffSets ?? [];
+      this.series.push({
+        at,
+        outcomes: seriesOutcomes,
+        ...(sets.length > 0
+          ? { diffSets: sets.map((x) => ({ paths: x.paths, count: x.count })) }
+          : {}),
+      });
+    }
     this.late += bucket.late;
     for (const d of bucket.diffs) this.addPath(d.kind, d.path, d.severity, d.count);
     for (const [role, sparse] of Object.entries(bucket.latency) as [
@@ -120,6 +146,26 @@ export class RouteStatsBuilder {
     }
     for (const [reason, count] of Object.entries(bucket.unmirrored ?? {})) {
       this.unmirrored[reason] = (this.unmirrored[reason] ?? 0) + count;
+    }
+    this.diffSetsDropped += bucket.diffSetsDropped ?? 0;
+    for (const set of bucket.diffSets ?? []) {
+      const key = diffSetKey(set.paths);
+      const entry = this.diffSets.get(key);
+      if (entry) entry.count += set.count;
+      else if (this.diffSets.size < DIFF_SETS_PER_READ)
+        this.diffSets.set(key, { paths: set.paths, count: set.count });
+      else this.diffSetsDropped += set.count;
+    }
+    if (bucket.paired) {
+      for (const [i, n] of Object.entries(bucket.paired.ratio)) {
+        const at = Math.min(Math.max(0, Number(i)), this.paired.ratio.length - 1);
+        this.paired.ratio[at] = (this.paired.ratio[at] ?? 0) + n;
+        this.paired.count += n;
+      }
+      for (const [i, n] of Object.entries(bucket.paired.delta)) {
+        const at = Math.min(Math.max(0, Number(i)), this.paired.delta.length - 1);
+        this.paired.delta[at] = (this.paired.delta[at] ?? 0) + n;
+      }
     }
   }
 
@@ -168,6 +214,11 @@ export class RouteStatsBuilder {
       ),
       missing: this.missing,
       unmirrored: this.unmirrored,
+      diffSets: [...this.diffSets.values()].sort(
+        (a, b) => b.count - a.count || diffSetKey(a.paths).localeCompare(diffSetKey(b.paths)),
+      ),
+      diffSetsDropped: this.diffSetsDropped,
+      paired: this.paired,
       series: this.series.sort((a, b) => a.at - b.at),
     };
   }

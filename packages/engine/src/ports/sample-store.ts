@@ -6,6 +6,7 @@ import type {
   SuppressReason,
   Verdict,
 } from '@shadowdiff/contracts';
+import type { PairedLatency } from './paired-latency.js';
 import type { HalfSet } from './pending-store.js';
 
 /**
@@ -22,6 +23,26 @@ export const SAMPLE_LATENCY_BOUNDS_MS: readonly number[] = [
 export const STATS_MINUTE_MS = 60_000;
 /** Width of the coarse statistics bucket, kept longer: one hour. */
 export const STATS_HOUR_MS = 3_600_000;
+
+/**
+ * Diff pairs whose every finding is one that learned noise can take out (a `minor` body or header
+ * finding: a changed value, a reordered array), counted by the SET of those findings' paths. When a
+ * path becomes noise, the console removes it from each set: a set left empty is a pair that would
+ * have matched, so the route's diff rate is recounted over the whole range. Pairs with any other
+ * finding (status, removed field, type change) stay diffs whatever noise is learned and are not kept.
+ */
+export interface DiffSetCount {
+  /** `kind path` of each finding (path as in `diffs`), unique, sorted. */
+  paths: string[];
+  count: number;
+}
+
+/** At most this many paths in one set; a pair with more is counted in `diffSetsDropped`. */
+export const DIFF_SET_MAX_PATHS = 16;
+/** At most this many distinct sets per stored bucket; more are counted in `diffSetsDropped`. */
+export const DIFF_SETS_PER_BUCKET = 200;
+/** At most this many distinct sets in one read (a range's buckets merged). */
+export const DIFF_SETS_PER_READ = 5_000;
 
 /** Where an example or a diff count belongs: a diff kind and path, or an outcome (`orphan`, `error`). */
 export type SampleKind = DiffKind | 'outcome';
@@ -54,6 +75,15 @@ export interface RouteStatsDelta {
   missing?: Partial<Record<Role, number>>;
   /** Primary requests a tap served without mirroring them, by skip reason. Default none. */
   unmirrored?: Record<string, number>;
+  /** Noise-explainable diff pairs by their set of paths (see {@link DiffSetCount}). Default none. */
+  diffSets?: DiffSetCount[];
+  /** Noise-explainable diff pairs not kept by set (too many paths, or a bucket's set cap). */
+  diffSetsDropped?: number;
+  /**
+   * Paired latency of pairs with both a primary and a shadow latency: sparse histograms of
+   * shadow / primary and shadow - primary (see paired-latency.ts). Default none.
+   */
+  paired?: { ratio: Record<number, number>; delta: Record<number, number> };
 }
 
 /** A judged pair kept for the console: the verdict and the halves as the taps published them. */
@@ -133,8 +163,21 @@ export interface RouteStats {
   missing: Partial<Record<Role, number>>;
   /** Requests served by the primary but not mirrored, by skip reason. */
   unmirrored: Record<string, number>;
-  /** Outcome counts per bucket, oldest first, only buckets with data. */
-  series: { at: number; outcomes: Partial<Record<Outcome, number>> }[];
+  /** Noise-explainable diff pairs by set of paths, most pairs first (bounded; see DiffSetCount). */
+  diffSets: DiffSetCount[];
+  /** Such pairs not kept by set: a recount over the range is approximate when this is above 0. */
+  diffSetsDropped: number;
+  /** Paired shadow-vs-primary latency over the range. */
+  paired: PairedLatency;
+  /**
+   * Outcome counts per bucket, oldest first, only buckets with data; `diffSets`: that bucket's
+   * noise-explainable diff pairs by set (when it has any), so a recount can redraw the series.
+   */
+  series: {
+    at: number;
+    outcomes: Partial<Record<Outcome, number>>;
+    diffSets?: DiffSetCount[];
+  }[];
 }
 
 export interface StatsQuery {

@@ -2,6 +2,7 @@ import type { Verdict } from '@shadowdiff/contracts';
 import type { ExamplePair, RouteStatsDelta, SampleStore } from '@shadowdiff/engine';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { uniqueName } from '../names.js';
+import { sampleStoreRecountContract } from './sample-store-recount-contract.js';
 
 export interface SampleStoreHarness {
   /** A store on the harness's shared state; network stores may open a new client per call. */
@@ -335,4 +336,6 @@ export function sampleStoreContract(
       expect(future).toEqual([]);
     });
   });
+  // Diff sets (retroactive recount) and paired latency: every store, same harness.
+  sampleStoreRecountContract(name, setup);
 }

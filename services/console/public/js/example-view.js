@@ -133,8 +133,9 @@ function findings(ex) {
         sevChip(d.severity),
         h(
           'span',
-          { class: 'where' },
-          `${d.kind} ${fieldLabel(d.kind, d.path)}`,
+          // `at` names the element (`/items[sku=A-1]/price`); the template path groups the stats.
+          { class: 'where', ...(d.at ? { title: `field ${d.path}` } : {}) },
+          `${d.kind} ${d.at ?? fieldLabel(d.kind, d.path)}`,
           h('span', { class: 'faint' }, ` ${d.op}`),
         ),
         h(

@@ -63,6 +63,7 @@ export async function drawExamples(panel, { service, route, field, isCurrent }) 
           h('span', { class: 'trace' }, e.traceId),
           h('span', {}, `${e.outcome} · ${fmtTime(e.decidedAt)}`),
         ),
+        e.finding?.at ? h('div', { class: 'at mono faint' }, e.finding.at) : null,
         values,
       ),
     );

@@ -1,9 +1,59 @@
 // Overview: every route with pairs, diff rate (and interval), orphans, errors and latency; sortable.
 
 import { api } from './api.js';
-import { h, kpi, link, pairCell, rateCell, rateClass } from './dom.js';
+import { h, kpi, link, pairCell, rateCell, rateClass, sevChip } from './dom.js';
 import { fieldLabel, fmtAgo, fmtMs, fmtNum, fmtPct, fmtTime } from './format.js';
 import { state } from './state.js';
+
+const SEVERITY_RANK = { critical: 0, major: 1, minor: 2, info: 3 };
+
+/** Most severe finding first (a 200 → 503 must not hide behind a frequent minor field). */
+function findingsCell(r) {
+  const parts = [];
+  if (r.worst) {
+    parts.push(
+      h(
+        'span',
+        { class: 'finding-worst', title: `most severe finding: ${r.worst.severity}` },
+        sevChip(r.worst.severity),
+        h('span', { class: 'mono' }, ` ${r.worst.kind} ${fieldLabel(r.worst.kind, r.worst.path)}`),
+        h('span', { class: 'faint' }, ` ×${fmtNum(r.worst.count)}`),
+      ),
+    );
+  }
+  if (
+    r.topPath &&
+    (!r.worst || r.topPath.kind !== r.worst.kind || r.topPath.path !== r.worst.path)
+  ) {
+    parts.push(
+      h(
+        'span',
+        { class: 'finding-top faint', title: 'most frequent drifting field' },
+        ` · most frequent ${r.topPath.kind} ${fieldLabel(r.topPath.kind, r.topPath.path)} ×${fmtNum(r.topPath.total)}`,
+      ),
+    );
+  }
+  const drift = r.latency.drift;
+  if (drift && drift.status === 'slower') {
+    parts.push(
+      h(
+        'span',
+        {
+          class: 'chip sev-major latency-drift',
+          title: `shadow slower on the same requests: median ${drift.ratio.toFixed(2)}x, +${fmtMs(drift.deltaMs)} over ${fmtNum(drift.pairs)} pairs (95% interval ${drift.ratioInterval.low.toFixed(2)}–${drift.ratioInterval.high.toFixed(2)}x)`,
+        },
+        `latency ${drift.ratio.toFixed(1)}x`,
+      ),
+    );
+  }
+  return parts.length > 0 ? parts : [h('span', { class: 'faint' }, '—')];
+}
+
+function recountTitle(r) {
+  if (!r.recount) return undefined;
+  const paths = r.recount.paths.map((p) => `${p.kind} ${p.path}`).join(', ');
+  return `Recounted: ${fmtNum(r.recount.pairs)} pairs judged before ${paths || 'a noise decision'} became noise now count as matches (was ${fmtPct(r.recount.before.diffRate)})${r.recount.approximate ? '; approximate' : ''}`;
+}
 
 const COLUMNS = [
   { key: 'route', label: 'Route', value: (r) => r.route, text: true },
@@ -38,7 +88,12 @@ const COLUMNS = [
   { key: 'p50', label: 'p50 P / S', value: (r) => r.latency.shadow.p50 ?? -1, num: true },
   { key: 'p95', label: 'p95 P / S', value: (r) => r.latency.shadow.p95 ?? -1, num: true },
   { key: 'p99', label: 'p99 P / S', value: (r) => r.latency.shadow.p99 ?? -1, num: true },
-  { key: 'top', label: 'Top drifting field', value: (r) => r.topPath?.total ?? 0 },
+  {
+    key: 'top',
+    label: 'Findings',
+    value: (r) => (r.worst ? (4 - SEVERITY_RANK[r.worst.severity]) * 1e9 + r.worst.count : 0),
+    title: 'The most severe finding (then the most frequent field, and latency drift)',
+  },
   { key: 'lastSeen', label: 'Last seen', value: (r) => r.lastSeen ?? 0, num: true },
 ];
 
@@ -104,7 +159,10 @@ function routeRow(r, showService) {
     ),
     h(
       'td',
-      { class: 'num diff-rate' },
+      {
+        class: `num diff-rate${r.recount ? ' recounted' : ''}`,
+        ...(r.recount ? { title: recountTitle(r) } : {}),
+      },
       r.compared === 0 && (r.unmirrored > 0 || r.missing.shadow > 0)
         ? h(
             'span',
@@ -125,18 +183,7 @@ function routeRow(r, showService) {
     h('td', { class: 'num' }, pairCell(r.latency.primary.p50, r.latency.shadow.p50, fmtMs)),
     h('td', { class: 'num' }, pairCell(r.latency.primary.p95, r.latency.shadow.p95, fmtMs)),
     h('td', { class: 'num' }, pairCell(r.latency.primary.p99, r.latency.shadow.p99, fmtMs)),
-    h(
-      'td',
-      {},
-      r.topPath
-        ? h(
-            'span',
-            { class: 'mono' },
-            `${r.topPath.kind} ${fieldLabel(r.topPath.kind, r.topPath.path)}`,
-            h('span', { class: 'faint' }, ` ×${fmtNum(r.topPath.total)}`),
-          )
-        : h('span', { class: 'faint' }, '—'),
-    ),
+    h('td', { class: 'route-findings' }, findingsCell(r)),
     h(
       'td',
       { class: 'num muted', title: r.lastSeen ? new Date(r.lastSeen).toISOString() : '' },
@@ -178,6 +225,23 @@ function summary(data) {
       h('span', {}, fmtMs(t.latency.primary.p99), h('small', {}, ' primary')),
       `shadow ${fmtMs(t.latency.shadow.p99)} · p95 ${fmtMs(t.latency.primary.p95)} / ${fmtMs(t.latency.shadow.p95)}`,
     ),
+    latencyKpi(data.rows),
+  );
+}
+
+function latencyKpi(rows) {
+  const slower = rows.filter((r) => r.latency.drift?.status === 'slower');
+  const checked = rows.filter((r) => r.latency.drift && r.latency.drift.status !== 'insufficient');
+  return kpi(
+    'Latency drift',
+    fmtNum(slower.length),
+    slower.length > 0
+      ? `slower: ${slower
+          .map((r) => r.route)
+          .slice(0, 3)
+          .join(', ')}${slower.length > 3 ? '…' : ''}`
+      : `routes slower on the shadow (${fmtNum(checked.length)} checked)`,
+    slower.length > 0 ? 'bad' : '',
   );
 }
 

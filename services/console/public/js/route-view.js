@@ -4,6 +4,7 @@ import { api } from './api.js';
 import { crumbs, h, kpi, rateClass } from './dom.js';
 import { drawExamples } from './examples-panel.js';
 import { drawFields, firstDrifting } from './fields-panel.js';
+import { findingsPanel } from './findings-panel.js';
 import { fmtMs, fmtNum, fmtPct, fmtTime } from './format.js';
 import { seriesChart } from './series-chart.js';
 import { state } from './state.js';
@@ -59,6 +60,7 @@ export async function renderRoute(params) {
       h('span', { class: 'sub' }, `${service} · ${fmtTime(d.from)} – ${fmtTime(d.to)}`),
     ),
     summary(r),
+    findingsPanel(r),
   );
   if (d.series.length > 0) {
     page.append(

@@ -3,6 +3,8 @@ import type { ExamplePair, RouteStats, SampleKind, SampleStore } from '@shadowdi
 import type { ConsoleNoise, NoiseEntryView } from '../noise/console-noise.js';
 import { buildFieldTree } from '../stats/field-tree.js';
 import type { FieldNode, NoiseFlag } from '../stats/field-tree.js';
+import { recountStats } from '../stats/recount.js';
+import type { Recount } from '../stats/recount.js';
 import { summarizeRoute, sumStats } from '../stats/route-row.js';
 import type { RouteRow } from '../stats/route-row.js';
 import { exampleView } from './example-view.js';
@@ -13,6 +15,14 @@ export interface TimeRange {
   from: number;
   /** Epoch ms, exclusive. */
   to: number;
+}
+
+/** One route's statistics over a range, recounted with the noise decided since. */
+export interface RouteStatsRead {
+  stats: RouteStats;
+  lastSeen: number;
+  /** What the recount changed; absent when no active noise entry touched the route's pairs. */
+  recount?: Recount;
 }
 
 export interface Overview extends TimeRange {
@@ -39,7 +49,16 @@ export interface ExampleSummary {
   latencyMs: Partial<Record<string, number>>;
   diffs: number;
   /** The finding this example was kept for (kind + path), with its values. */
-  finding?: { kind: DiffKind; path: string; severity: string; primary?: unknown; shadow?: unknown };
+  finding?: {
+    kind: DiffKind;
+    /** Template path (the grouping key). */
+    path: string;
+    /** Where in this pair, when the path crosses an array: `/items[sku=SKU-66-1]/price`. */
+    at?: string;
+    severity: string;
+    primary?: unknown;
+    shadow?: unknown;
+  };
 }
 
 /** Routes whose statistics are asked for in one store call. */
@@ -65,25 +84,46 @@ export class ConsoleData {
     return this.noise !== undefined;
   }
 
+  /** Active and decided noise entries of a service (empty without noise), grouped by route. */
+  private async noiseByRoute(service?: string): Promise<Map<string, NoiseEntryView[]>> {
+    const out = new Map<string, NoiseEntryView[]>();
+    if (!this.noise) return out;
+    for (const e of await this.noise.list(service)) {
+      const key = JSON.stringify([e.service, e.route]);
+      let list = out.get(key);
+      if (!list) out.set(key, (list = []));
+      list.push(e);
+    }
+    return out;
+  }
+
   /**
    * Every route with data since `from` (optionally of one service) over the range, in one batched
    * read (`statsMany`: the store merges each route's buckets where they live). No per-bucket series.
+   * Each route is recounted with the noise learned or confirmed on it (see recountStats), so its
+   * diff rate and top fields hold for the whole range, not only for pairs judged after a decision.
    */
-  async routeStats(
-    range: TimeRange,
-    service?: string,
-  ): Promise<{ stats: RouteStats; lastSeen: number }[]> {
-    const routes = (await this.samples.routes({ since: range.from })).filter(
-      (r) => service === undefined || r.service === service,
-    );
-    const out: { stats: RouteStats; lastSeen: number }[] = [];
+  async routeStats(range: TimeRange, service?: string): Promise<RouteStatsRead[]> {
+    const [listed, noise] = await Promise.all([
+      this.samples.routes({ since: range.from }),
+      this.noiseByRoute(service),
+    ]);
+    const routes = listed.filter((r) => service === undefined || r.service === service);
+    const out: RouteStatsRead[] = [];
     // Chunks bound one reply's size on a fleet with many routes.
     for (let i = 0; i < routes.length; i += CHUNK) {
       const chunk = routes.slice(i, i + CHUNK);
       const stats = await this.samples.statsMany(
         chunk.map((r) => ({ service: r.service, route: r.route, ...range })),
       );
-      stats.forEach((s, j) => out.push({ stats: s, lastSeen: chunk[j]!.lastSeen }));
+      stats.forEach((s, j) => {
+        const recounted = recountStats(s, noise.get(JSON.stringify([s.service, s.route])));
+        out.push({
+          stats: recounted.stats,
+          lastSeen: chunk[j]!.lastSeen,
+          ...(recounted.recount ? { recount: recounted.recount } : {}),
+        });
+      });
     }
     return out;
   }
@@ -93,7 +133,9 @@ export class ConsoleData {
     const withData = all.filter(
       (r) => r.stats.pairs > 0 || r.stats.late > 0 || sumValues(r.stats.unmirrored) > 0,
     );
-    const rows = withData.map((r) => summarizeRoute(r.stats, r.lastSeen));
+    const rows = withData.map((r) =>
+      summarizeRoute(r.stats, r.lastSeen, r.recount ? { recount: r.recount } : {}),
+    );
     rows.sort((a, b) => b.pairs - a.pairs || a.route.localeCompare(b.route));
     const totals = summarizeRoute(
       sumStats(
@@ -112,17 +154,22 @@ export class ConsoleData {
   }
 
   async route(service: string, route: string, range: TimeRange): Promise<RouteDetail> {
-    const [stats, noise] = await Promise.all([
+    const [raw, noise] = await Promise.all([
       this.samples.stats({ service, route, ...range }),
       this.noiseEntries(service, route),
     ]);
+    const { stats, recount } = recountStats(
+      raw,
+      noise.filter((e) => e.service === service),
+    );
     const flags = new Map<string, NoiseFlag>();
     for (const e of noise) flags.set(`${e.kind} ${e.path}`, { state: e.state, id: e.id });
     return {
       ...range,
-      row: summarizeRoute(stats),
+      row: summarizeRoute(stats, undefined, recount ? { recount } : {}),
       tree: buildFieldTree(stats, flags),
-      series: stats.series,
+      // The per-bucket sets served the recount; the chart needs only the outcomes.
+      series: stats.series.map(({ at, outcomes }) => ({ at, outcomes })),
       bucketMs: stats.bucketMs,
       noise,
     };
@@ -182,6 +229,7 @@ export function summarizeExample(e: ExamplePair, kind: SampleKind, path: string)
           finding: {
             kind: finding.kind,
             path: finding.path,
+            ...(finding.at !== undefined ? { at: finding.at } : {}),
             severity: finding.severity,
             ...(finding.primary !== undefined ? { primary: finding.primary } : {}),
             ...(finding.shadow !== undefined ? { shadow: finding.shadow } : {}),

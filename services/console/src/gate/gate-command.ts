@@ -1,9 +1,12 @@
+import { UsageError } from '@shadowdiff/contracts';
 import type { Command, CommandIo, OptionValues, ShadowdiffConfig } from '@shadowdiff/contracts';
+import { LATENCY_DRIFT_DEFAULTS } from '@shadowdiff/engine';
 import { ConsoleData } from '../api/console-data.js';
 import { createFleetStores } from '../cli/fleet-stores.js';
 import { flag, requiredStr, str } from '../cli/option-values.js';
 import { parseCount, parseDuration, parseRate, parseRatio } from '../cli/parse-flags.js';
-import { GATE_EXIT } from './gate-decision.js';
+import { FAIL_ON_SEVERITIES, GATE_EXIT } from './gate-decision.js';
+import type { FailOnSeverity } from './gate-decision.js';
 import { formatGate } from './gate-format.js';
 import type { GateReport } from './gate-format.js';
 import { runGate } from './run-gate.js';
@@ -19,6 +22,13 @@ export function gateRequest(values: OptionValues, service: string, now: number):
   const minPairs = parseCount('min-pairs', requiredStr(values, 'min-pairs', '500'));
   const windowMs = parseDuration('window', str(values, 'window') ?? DEFAULT_GATE_WINDOW);
   const ratio = str(values, 'max-p99-ratio');
+  const latencyRatio = str(values, 'max-latency-ratio');
+  const failOn = str(values, 'fail-on');
+  if (failOn !== undefined && !(FAIL_ON_SEVERITIES as readonly string[]).includes(failOn)) {
+    throw new UsageError(
+      `--fail-on expects one of ${FAIL_ON_SEVERITIES.join(', ')} (fail on any finding that severe or worse), got '${failOn}'`,
+    );
+  }
   const route = str(values, 'route');
   return {
     service,
@@ -27,6 +37,10 @@ export function gateRequest(values: OptionValues, service: string, now: number):
     windowMs,
     now,
     ...(ratio !== undefined ? { maxP99Ratio: parseRatio('max-p99-ratio', ratio) } : {}),
+    ...(latencyRatio !== undefined
+      ? { maxLatencyRatio: parseRatio('max-latency-ratio', latencyRatio) }
+      : {}),
+    ...(failOn !== undefined ? { failOn: failOn as FailOnSeverity } : {}),
     ...(route !== undefined ? { route } : {}),
   };
 }
@@ -58,21 +72,27 @@ export const gateCommand: Command = {
   name: 'gate',
   summary: 'Pass or fail a rollout on shadow evidence: exit 0 pass, 1 fail, 2 not enough evidence',
   usage: [
-    '--max-diff-rate <rate> --min-pairs <n> [--route R] [--window 15m] [--max-p99-ratio 1.2] [--json]',
+    '--max-diff-rate <rate> --min-pairs <n> [--route R] [--window 15m] [--max-p99-ratio 1.2]',
+    '  [--max-latency-ratio 1.5] [--fail-on critical|major|minor] [--json]',
     '',
     "Reads the fleet statistics in Redis (redis.url) for the config's service over the last",
     '--window and decides:',
     '  fail (1)                when the diff rate (diff / compared pairs) is over --max-diff-rate,',
     '                          or shadow p99 / primary p99 is over --max-p99-ratio; also before',
-    "                          --min-pairs when even the 95% interval's low end is over the limit",
+    "                          --min-pairs when even the 95% interval's low end is over the limit;",
+    '                          when a route is significantly slower on the same requests than',
+    `                          --max-latency-ratio (median paired ratio, and >= ${LATENCY_DRIFT_DEFAULTS.minDeltaMs} ms, over >= ${LATENCY_DRIFT_DEFAULTS.minPairs} pairs);`,
+    '                          or on any finding as severe as --fail-on, at any rate',
     '  not enough evidence (2) fewer than --min-pairs compared pairs in the window',
     '  pass (0)                otherwise',
-    'Without --route every route of the service is summed.',
+    'Without --route every route of the service is summed (latency and severity: any route fails).',
+    'Pairs judged before a path was learned or confirmed as noise are recounted with it.',
     '',
     'Examples:',
     '  shadowdiff gate --max-diff-rate 0.5% --min-pairs 500',
     "  shadowdiff gate --max-diff-rate 1% --min-pairs 200 --route 'GET /orders/{id}' --window 30m --json",
     '  shadowdiff gate --max-diff-rate 0.5% --min-pairs 500 --max-p99-ratio 1.2   # latency too',
+    '  shadowdiff gate --max-diff-rate 1% --min-pairs 500 --fail-on critical --max-latency-ratio 1.5',
     '',
     'As an Argo Rollouts analysis step: see services/console/README.md.',
   ].join('\n'),
@@ -97,6 +117,15 @@ export const gateCommand: Command = {
     'max-p99-ratio': {
       type: 'string',
       description: 'highest acceptable shadow p99 / primary p99, e.g. 1.2 (default: not checked)',
+    },
+    'max-latency-ratio': {
+      type: 'string',
+      description: `fail when a route's shadow is this many times slower than the primary on the same requests, e.g. ${LATENCY_DRIFT_DEFAULTS.ratio} (default: not checked)`,
+    },
+    'fail-on': {
+      type: 'string',
+      description:
+        'fail on any finding of this severity or worse, whatever the rate: critical (a 2xx became 5xx), major or minor (default: not checked)',
     },
     json: { type: 'boolean', description: 'print the decision and its evidence as JSON' },
   },

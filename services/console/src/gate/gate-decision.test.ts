@@ -1,3 +1,4 @@
+import { pairedDeltaBucket, pairedRatioBucket } from '@shadowdiff/engine';
 import { describe, expect, it } from 'vitest';
 import { summarizeRoute } from '../stats/route-row.js';
 import { routeStats } from '../stats/test-stats.js';
@@ -73,5 +74,82 @@ describe('decideGate', () => {
       'p99-ratio',
     ]);
     expect(d.reasons).toHaveLength(2);
+  });
+});
+
+describe('decideGate --fail-on and --max-latency-ratio', () => {
+  const t = { maxDiffRate: 0.5, minPairs: 10 };
+  const withFindings = (route: string, diffs: Parameters<typeof routeStats>[1]['diffs']) =>
+    summarizeRoute(routeStats(route, { outcomes: { match: 990, diff: 10 }, diffs: diffs ?? [] }));
+  const minorOnly = withFindings('GET /a', [
+    { kind: 'body', path: '/total', severity: 'minor', count: 10 },
+  ]);
+  const oneCritical = withFindings('GET /b', [
+    { kind: 'body', path: '/total', severity: 'minor', count: 9 },
+    { kind: 'status', path: 'status', severity: 'critical', count: 1 },
+  ]);
+
+  it('fails on one critical finding whatever the rate, and names it', () => {
+    const d = decideGate(oneCritical, { ...t, failOn: 'critical' }, [minorOnly, oneCritical]);
+    expect(d.exitCode).toBe(1);
+    expect(d.checks.find((c) => c.name === 'severity')).toEqual({
+      name: 'severity',
+      status: 'fail',
+      actual: 1,
+      limit: 0,
+    });
+    expect(d.reasons[0]).toBe(
+      'critical finding status on GET /b (1 pairs); --fail-on critical fails on any critical finding',
+    );
+    // Fails before min-pairs too: one 503 is enough evidence.
+    const early = decideGate(oneCritical, { maxDiffRate: 0.5, minPairs: 5000, failOn: 'critical' });
+    expect(early.exitCode).toBe(1);
+  });
+
+  it.each([
+    ['critical', 0],
+    ['major', 0],
+    ['minor', 1],
+  ] as const)('--fail-on %s over minor findings only -> exit %i', (failOn, exit) => {
+    expect(decideGate(minorOnly, { ...t, failOn }, [minorOnly]).exitCode).toBe(exit);
+  });
+
+  const pairedRow = (route: string, list: [number, number][]) => {
+    const ratio: Record<number, number> = {};
+    const delta: Record<number, number> = {};
+    for (const [s, p] of list) {
+      const r = pairedRatioBucket(s, p);
+      const d = pairedDeltaBucket(s - p);
+      ratio[r] = (ratio[r] ?? 0) + 1;
+      delta[d] = (delta[d] ?? 0) + 1;
+    }
+    return summarizeRoute(
+      routeStats(route, { outcomes: { match: list.length }, paired: { ratio, delta } }),
+      undefined,
+      { latencyDrift: { ratio: 1.5 } },
+    );
+  };
+
+  it('fails when a route is significantly slower on the same requests; unknown without pairs', () => {
+    const slowRoute = pairedRow(
+      'GET /slow',
+      Array.from({ length: 20 }, () => [30, 10]),
+    );
+    const equal = pairedRow(
+      'GET /eq',
+      Array.from({ length: 200 }, () => [10, 10]),
+    );
+    const d = decideGate(equal, { ...t, maxLatencyRatio: 1.5 }, [equal, slowRoute]);
+    expect(d.exitCode).toBe(1);
+    expect(d.reasons.join(' ')).toMatch(
+      /^GET \/slow is 2\.\d\dx slower on the shadow over 20 paired/,
+    );
+    expect(decideGate(equal, { ...t, maxLatencyRatio: 1.5 }, [equal]).exitCode).toBe(0);
+    const none = summarizeRoute(routeStats('GET /x', { outcomes: { match: 50 } }));
+    const unknown = decideGate(none, { ...t, maxLatencyRatio: 1.5 });
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.reasons).toEqual([
+      'only 0 pairs with both latencies; the latency check needs 10',
+    ]);
   });
 });

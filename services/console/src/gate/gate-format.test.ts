@@ -98,5 +98,25 @@ describe('gate summary', () => {
     expect(() =>
       gateRequest({ 'max-diff-rate': '1%', 'min-pairs': '5', window: '15' }, 's', now),
     ).toThrow(/--window expects a duration/);
+    expect(
+      gateRequest(
+        {
+          'max-diff-rate': '1%',
+          'min-pairs': '5',
+          'fail-on': 'critical',
+          'max-latency-ratio': '1.5',
+        },
+        's',
+        now,
+      ),
+    ).toMatchObject({ failOn: 'critical', maxLatencyRatio: 1.5 });
+    expect(() =>
+      gateRequest({ 'max-diff-rate': '1%', 'min-pairs': '5', 'fail-on': 'fatal' }, 's', now),
+    ).toThrow(
+      "--fail-on expects one of critical, major, minor (fail on any finding that severe or worse), got 'fatal'",
+    );
+    expect(() =>
+      gateRequest({ 'max-diff-rate': '1%', 'min-pairs': '5', 'max-latency-ratio': 'x' }, 's', now),
+    ).toThrow(/--max-latency-ratio/);
   });
 });

@@ -21,6 +21,11 @@ export interface GateReport {
   totals: RouteRow;
   /** Routes in scope with the highest diff rates (at most 5). */
   worst: RouteRow[];
+  /**
+   * Routes whose pairs judged before a noise decision were recounted with it (the figures above
+   * already include the recount); absent when none was.
+   */
+  recounted?: { route: string; pairs: number; paths: string[]; approximate: boolean }[];
 }
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -34,6 +39,30 @@ export function worstRoutes(rows: readonly RouteRow[], limit = 5): RouteRow[] {
     .filter((r) => r.compared > 0)
     .sort((a, b) => (b.diffRate ?? 0) - (a.diffRate ?? 0) || b.compared - a.compared)
     .slice(0, limit);
+}
+
+type Row = (k: string, v: string, limit: string, s: string) => string;
+
+function latencyRow(r: GateReport, row: Row, status: string): string[] {
+  if (r.thresholds.maxLatencyRatio === undefined) return [];
+  const check = r.checks.find((c) => c.name === 'latency-ratio');
+  const d = r.totals.latency.drift;
+  const text =
+    check?.status === 'fail'
+      ? `shadow ${check.actual?.toFixed(2)}x the primary on the same requests (slowest route)`
+      : d.ratio === null
+        ? 'no paired latencies'
+        : `median shadow/primary ${d.ratio.toFixed(2)}x over ${n(d.pairs)} paired requests`;
+  return [row('latency', text, `max ${r.thresholds.maxLatencyRatio}x`, status)];
+}
+
+function severityRow(r: GateReport, row: Row, status: string): string[] {
+  if (r.thresholds.failOn === undefined) return [];
+  const w = r.totals.worst;
+  const text = w
+    ? `most severe: ${w.severity} ${w.kind === 'status' ? 'status' : `${w.kind} ${w.path || '(root)'}`} (${n(w.count)})`
+    : 'no findings';
+  return [row('severity', text, `fail on ${r.thresholds.failOn}`, status)];
 }
 
 /** The one-screen summary `shadowdiff gate` prints (without --json). */
@@ -76,6 +105,8 @@ export function formatGate(r: GateReport): string {
       r.thresholds.maxP99Ratio !== undefined ? `max ${r.thresholds.maxP99Ratio}x` : 'not gated',
       status('p99-ratio'),
     ),
+    ...latencyRow(r, row, status('latency-ratio')),
+    ...severityRow(r, row, status('severity')),
     row(
       'errors',
       `primary ${formatPercent(t.errorRate.primary)}, shadow ${formatPercent(t.errorRate.shadow)}`,
@@ -93,6 +124,11 @@ export function formatGate(r: GateReport): string {
         `    ${w.route.padEnd(36)} ${formatPercent(w.diffRate).padStart(8)} of ${n(w.compared)}${top}`,
       );
     }
+  }
+  for (const c of r.recounted ?? []) {
+    lines.push(
+      `  recounted ${c.route}: ${n(c.pairs)} earlier diff pairs now match (noise ${c.paths.join(', ')})${c.approximate ? ', approximate' : ''}`,
+    );
   }
   if (r.reasons.length > 0) {
     lines.push('  why');

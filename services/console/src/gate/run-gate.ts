@@ -18,20 +18,32 @@ export async function runGate(data: ConsoleData, req: GateRequest): Promise<Gate
   const range = { from: req.now - req.windowMs, to: req.now };
   const all = await data.routeStats(range, req.service);
   const inScope = req.route === undefined ? all : all.filter((r) => r.stats.route === req.route);
-  const rows = inScope.map((r) => summarizeRoute(r.stats, r.lastSeen));
+  // The latency finding at the gate's ratio (its floor, interval and pairs stay the defaults).
+  const latencyDrift = req.maxLatencyRatio !== undefined ? { ratio: req.maxLatencyRatio } : {};
+  const rows = inScope.map((r) =>
+    summarizeRoute(r.stats, r.lastSeen, {
+      latencyDrift,
+      ...(r.recount ? { recount: r.recount } : {}),
+    }),
+  );
   const totals = summarizeRoute(
     sumStats(
       inScope.map((r) => r.stats),
       req.service,
       req.route ?? '*',
     ),
+    undefined,
+    { latencyDrift },
   );
   const thresholds: GateThresholds = {
     maxDiffRate: req.maxDiffRate,
     minPairs: req.minPairs,
     ...(req.maxP99Ratio !== undefined ? { maxP99Ratio: req.maxP99Ratio } : {}),
+    ...(req.maxLatencyRatio !== undefined ? { maxLatencyRatio: req.maxLatencyRatio } : {}),
+    ...(req.failOn !== undefined ? { failOn: req.failOn } : {}),
   };
-  const decision = decideGate(totals, thresholds);
+  const decision = decideGate(totals, thresholds, rows);
+  const recounted = rows.filter((r) => r.recount !== undefined);
   const reasons = [...decision.reasons];
   if (req.route !== undefined && inScope.length === 0) {
     const known = all.map((r) => r.stats.route).slice(0, 5);
@@ -55,5 +67,15 @@ export async function runGate(data: ConsoleData, req: GateRequest): Promise<Gate
     reasons,
     totals,
     worst: worstRoutes(rows),
+    ...(recounted.length > 0
+      ? {
+          recounted: recounted.map((r) => ({
+            route: r.route,
+            pairs: r.recount!.pairs,
+            paths: r.recount!.paths.map((p) => `${p.kind} ${p.path}`),
+            approximate: r.recount!.approximate,
+          })),
+        }
+      : {}),
   };
 }

@@ -9,6 +9,8 @@ import type { NoiseEntryView } from '../noise/console-noise.js';
 import { summarizeRoute, sumStats } from '../stats/route-row.js';
 import type { RouteRow } from '../stats/route-row.js';
 import { consoleVersion } from '../version.js';
+import { latencySection, recountSection } from './findings-sections.js';
+import type { LatencySection, RecountSection } from './findings-sections.js';
 
 export const REPORT_SCHEMA = 'shadowdiff.evidence/v1';
 
@@ -42,7 +44,14 @@ export interface DriftingField {
   /** diffs / compared pairs of the route. */
   rate: number | null;
   worst?: Severity;
-  example?: { traceId: string; decidedAt: number; primary?: unknown; shadow?: unknown };
+  example?: {
+    traceId: string;
+    decidedAt: number;
+    /** Concrete location of the finding in this pair (`/items[sku=A-1]/price`), when it has one. */
+    at?: string;
+    primary?: unknown;
+    shadow?: unknown;
+  };
 }
 
 export interface EvidenceReport {
@@ -68,9 +77,13 @@ export interface EvidenceReport {
     mirrorRatioBasis: string;
   };
   totals: RouteRow;
-  /** Every route with data, highest diff rate first. */
+  /** Every route with data, highest diff rate first; `latency.drift` is the paired latency finding. */
   routes: RouteRow[];
   topFields: DriftingField[];
+  /** Which figures were recounted with noise decided after pairs were judged, per route. */
+  recount: RecountSection;
+  /** Routes significantly slower on the shadow over the same requests. */
+  latency: LatencySection;
   isolation: {
     methodsMirrored: string[];
     writeRoutes: string[];
@@ -140,7 +153,9 @@ export async function buildEvidence(
   const withData = all.filter(
     (r) => r.stats.pairs > 0 || r.stats.late > 0 || Object.keys(r.stats.unmirrored).length > 0,
   );
-  const rows = withData.map((r) => summarizeRoute(r.stats, r.lastSeen));
+  const rows = withData.map((r) =>
+    summarizeRoute(r.stats, r.lastSeen, r.recount ? { recount: r.recount } : {}),
+  );
   rows.sort(
     (a, b) =>
       (b.diffRate ?? -1) - (a.diffRate ?? -1) ||
@@ -208,6 +223,7 @@ export async function buildEvidence(
       field.example = {
         traceId: example.verdict.traceId,
         decidedAt: example.verdict.decidedAt,
+        ...(d?.at !== undefined ? { at: d.at } : {}),
         ...(d?.primary !== undefined ? { primary: d.primary } : {}),
         ...(d?.shadow !== undefined ? { shadow: d.shadow } : {}),
       };
@@ -318,6 +334,8 @@ export async function buildEvidence(
     totals,
     routes: rows,
     topFields,
+    recount: recountSection(rows),
+    latency: latencySection(rows),
     isolation: {
       methodsMirrored: config.tap.mirror.methods,
       writeRoutes: config.tap.mirror.writeRoutes,

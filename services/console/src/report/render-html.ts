@@ -1,6 +1,7 @@
 import { formatDuration } from '../cli/parse-flags.js';
 import type { EvidenceReport } from './evidence.js';
 import { ci, fieldName, iso, ms, num, pct } from './format.js';
+import { latencyText, recountText } from './findings-sections.js';
 import { countsText, fieldsTable, routesTable, unmirroredTable } from './tables.js';
 import type { TableData } from './tables.js';
 
@@ -44,6 +45,8 @@ code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;background:#f1f3f5;pa
 /** The evidence package as one self-contained HTML page (no scripts, no external assets). */
 export function renderHtml(r: EvidenceReport): string {
   const t = r.totals;
+  const recount = recountText(r.recount);
+  const latency = latencyText(r.latency);
   const p = r.source.mirrorPolicy;
   const li = (items: string[]) => `<ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>`;
   const c = (s: string) => `<code>${esc(s)}</code>`;
@@ -90,6 +93,12 @@ export function renderHtml(r: EvidenceReport): string {
     r.routes.length === 0 ? '<p>No route has verdicts in this range.</p>' : tableOf(routesTable(r)),
     '<h2>Top drifting fields</h2>',
     r.topFields.length === 0 ? '<p>No field drifted.</p>' : tableOf(fieldsTable(r)),
+    ...(recount.length > 0
+      ? ['<h2>Recounted</h2>', `<p>${esc(recount[0]!)}</p>`, li(recount.slice(1).map(esc))]
+      : []),
+    '<h2>Latency drift</h2>',
+    `<p>${esc(latency.intro)}</p>`,
+    ...(latency.table ? [tableOf(latency.table)] : []),
     '<h2>Coverage</h2>',
     r.coverage.routesNeverMirrored.length === 0
       ? '<p>Every route the primary served in the range was mirrored at least once.</p>'

@@ -1,6 +1,7 @@
 import { formatDuration } from '../cli/parse-flags.js';
 import type { EvidenceReport } from './evidence.js';
 import { ci, fieldName, iso, ms, num, pct } from './format.js';
+import { latencyText, recountText } from './findings-sections.js';
 import { countsText, fieldsTable, routesTable, unmirroredTable } from './tables.js';
 
 /** Escapes text for a Markdown table cell (pipes and line breaks would break the row). */
@@ -95,6 +96,13 @@ export function renderMarkdown(r: EvidenceReport): string {
     const fields = fieldsTable(r);
     out.push(...table(fields.head, fields.rows));
   }
+  const recount = recountText(r.recount);
+  if (recount.length > 0) {
+    out.push('', '## Recounted', '', ...recount.map((line, i) => (i === 0 ? line : `- ${line}`)));
+  }
+  const latency = latencyText(r.latency);
+  out.push('', '## Latency drift', '', latency.intro);
+  if (latency.table) out.push('', ...table(latency.table.head, latency.table.rows));
   out.push('', '## Coverage', '');
   if (r.coverage.routesNeverMirrored.length === 0) {
     out.push('Every route the primary served in the range was mirrored at least once.');

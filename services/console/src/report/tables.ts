@@ -23,6 +23,7 @@ export function routesTable(r: EvidenceReport): TableData {
       'Pairs',
       'Diff rate',
       '95% CI',
+      'Most severe',
       'Orphans',
       'Errors P / S',
       'p95 P / S',
@@ -31,14 +32,15 @@ export function routesTable(r: EvidenceReport): TableData {
     rows: r.routes.map((row) => [
       row.route,
       num(row.compared),
-      pct(row.diffRate),
+      pct(row.diffRate) + (row.recount ? ' (recounted)' : ''),
       ci(row.diffInterval, row.compared),
+      row.worst ? `${row.worst.severity}: ${fieldName(row.worst.kind, row.worst.path)}` : '',
       pct(row.orphanRate),
       `${pct(row.errorRate.primary)} / ${pct(row.errorRate.shadow)}`,
       `${ms(row.latency.primary.p95)} / ${ms(row.latency.shadow.p95)}`,
       `${ms(row.latency.primary.p99)} / ${ms(row.latency.shadow.p99)}`,
     ]),
-    numeric: [1, 2, 4],
+    numeric: [1, 2, 5],
   };
 }
 
@@ -50,7 +52,7 @@ export function fieldsTable(r: EvidenceReport): TableData {
       'Diffs',
       'Share of pairs',
       'Severity',
-      'Example (trace: primary → shadow)',
+      'Example (trace at location: primary → shadow)',
     ],
     rows: r.topFields.map((f) => [
       f.route,
@@ -59,7 +61,7 @@ export function fieldsTable(r: EvidenceReport): TableData {
       pct(f.rate),
       f.worst ?? '',
       f.example
-        ? `${f.example.traceId}: ${value(f.example.primary)} → ${value(f.example.shadow)}`
+        ? `${f.example.traceId}${f.example.at !== undefined ? ` at ${f.example.at}` : ''}: ${value(f.example.primary)} → ${value(f.example.shadow)}`
         : '(example aged out)',
     ]),
     numeric: [2, 3],

@@ -1,8 +1,9 @@
-import { OUTCOMES, ROLES } from '@shadowdiff/contracts';
-import type { DiffKind, Outcome, Role } from '@shadowdiff/contracts';
-import { summarizeLatency } from '@shadowdiff/engine';
-import type { PathStats, RouteStats } from '@shadowdiff/engine';
+import { OUTCOMES, ROLES, SEVERITIES } from '@shadowdiff/contracts';
+import type { DiffKind, Outcome, Role, Severity } from '@shadowdiff/contracts';
+import { emptyPairedLatency, latencyDrift, summarizeLatency } from '@shadowdiff/engine';
+import type { LatencyDrift, LatencyDriftOptions, PathStats, RouteStats } from '@shadowdiff/engine';
 import { interpolatedQuantile, mergeHistograms } from './quantile.js';
+import type { Recount } from './recount.js';
 import { wilsonInterval } from './wilson.js';
 import type { Interval } from './wilson.js';
 
@@ -33,7 +34,8 @@ export interface RouteRow {
   orphanRate: number | null;
   /** (5xx + no response) / responses seen, per role; null without responses. */
   errorRate: Record<'primary' | 'shadow', number | null>;
-  latency: Record<'primary' | 'shadow', LatencyView>;
+  /** Per side, and `drift`: the paired shadow-vs-primary finding (see latencyDrift). */
+  latency: Record<'primary' | 'shadow', LatencyView> & { drift: LatencyDrift };
   /** Halves that arrived after their trace was decided. */
   late: number;
   /** Primary requests the tap did not mirror (all reasons). */
@@ -42,6 +44,40 @@ export interface RouteRow {
   missing: Partial<Record<Role, number>>;
   /** The path with most diffs, if any. */
   topPath?: { kind: DiffKind; path: string; total: number };
+  /**
+   * The most severe finding, if any: the path with the most diffs of the highest severity seen
+   * (a 200 -> 503 on a few pairs outranks a changed `/total` on many).
+   */
+  worst?: { kind: DiffKind; path: string; severity: Severity; count: number; total: number };
+  /** Present when learned or confirmed noise recounted this route's pairs judged before it. */
+  recount?: Recount;
+}
+
+export interface SummarizeOptions {
+  recount?: Recount;
+  /** Thresholds of the latency drift finding (defaults: LATENCY_DRIFT_DEFAULTS). */
+  latencyDrift?: Partial<LatencyDriftOptions>;
+}
+
+/** The path holding the most diffs of the most serious severity seen on the route. */
+export function worstFinding(paths: readonly PathStats[]): RouteRow['worst'] {
+  for (const severity of SEVERITIES) {
+    let best: PathStats | undefined;
+    for (const p of paths) {
+      const n = p.bySeverity[severity] ?? 0;
+      if (n > 0 && (!best || n > (best.bySeverity[severity] ?? 0))) best = p;
+    }
+    if (best) {
+      return {
+        kind: best.kind,
+        path: best.path,
+        severity,
+        count: best.bySeverity[severity] ?? 0,
+        total: best.total,
+      };
+    }
+  }
+  return undefined;
 }
 
 function latencyView(stats: RouteStats, role: Role): LatencyView {
@@ -67,10 +103,15 @@ function errorRate(stats: RouteStats, role: Role): number | null {
   return total === 0 ? null : bad / total;
 }
 
-export function summarizeRoute(stats: RouteStats, lastSeen?: number): RouteRow {
+export function summarizeRoute(
+  stats: RouteStats,
+  lastSeen?: number,
+  options: SummarizeOptions = {},
+): RouteRow {
   const { outcomes } = stats;
   const compared = outcomes.match + outcomes.diff;
   const top: PathStats | undefined = stats.paths[0];
+  const worst = worstFinding(stats.paths);
   return {
     service: stats.service,
     route: stats.route,
@@ -82,11 +123,17 @@ export function summarizeRoute(stats: RouteStats, lastSeen?: number): RouteRow {
     diffInterval: wilsonInterval(outcomes.diff, compared),
     orphanRate: stats.pairs === 0 ? null : outcomes.orphan / stats.pairs,
     errorRate: { primary: errorRate(stats, 'primary'), shadow: errorRate(stats, 'shadow') },
-    latency: { primary: latencyView(stats, 'primary'), shadow: latencyView(stats, 'shadow') },
+    latency: {
+      primary: latencyView(stats, 'primary'),
+      shadow: latencyView(stats, 'shadow'),
+      drift: latencyDrift(stats.paired, options.latencyDrift),
+    },
     late: stats.late,
     unmirrored: Object.values(stats.unmirrored).reduce((a, b) => a + b, 0),
     missing: { ...stats.missing },
     ...(top ? { topPath: { kind: top.kind, path: top.path, total: top.total } } : {}),
+    ...(worst ? { worst } : {}),
+    ...(options.recount ? { recount: options.recount } : {}),
   };
 }
 
@@ -109,6 +156,8 @@ export function sumStats(list: readonly RouteStats[], service: string, route: st
   const latency: RouteStats['latency'] = {};
   const missing: RouteStats['missing'] = {};
   const unmirrored: RouteStats['unmirrored'] = {};
+  const paired = emptyPairedLatency();
+  let diffSetsDropped = 0;
   let late = 0;
   let from = Infinity;
   let to = -Infinity;
@@ -139,6 +188,10 @@ export function sumStats(list: readonly RouteStats[], service: string, route: st
     }
     addCounts(missing, s.missing);
     addCounts(unmirrored, s.unmirrored);
+    diffSetsDropped += s.diffSetsDropped;
+    paired.count += s.paired.count;
+    s.paired.ratio.forEach((n, i) => (paired.ratio[i] = (paired.ratio[i] ?? 0) + n));
+    s.paired.delta.forEach((n, i) => (paired.delta[i] = (paired.delta[i] ?? 0) + n));
   }
   for (const role of ROLES) {
     const hs = list.flatMap((s) => (s.latency[role] ? [s.latency[role].histogram] : []));
@@ -162,6 +215,10 @@ export function sumStats(list: readonly RouteStats[], service: string, route: st
     suppressed: [...suppressed.values()].sort(byTotal),
     missing,
     unmirrored,
+    // Sets are per route (noise is learned per route): recount each route before summing.
+    diffSets: [],
+    diffSetsDropped,
+    paired,
     series: [],
   };
 }

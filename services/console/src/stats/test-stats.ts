@@ -31,6 +31,9 @@ export function routeStats(
     ...(bucket.suppressed ? { suppressed: bucket.suppressed } : {}),
     ...(bucket.missing ? { missing: bucket.missing } : {}),
     ...(bucket.unmirrored ? { unmirrored: bucket.unmirrored } : {}),
+    ...(bucket.diffSets ? { diffSets: bucket.diffSets } : {}),
+    ...(bucket.diffSetsDropped ? { diffSetsDropped: bucket.diffSetsDropped } : {}),
+    ...(bucket.paired ? { paired: bucket.paired } : {}),
   });
   return builder.build();
 }
