@@ -23,6 +23,8 @@ export interface DemoOptions {
 
 export interface DemoRun extends ScenarioRun {
   service: string;
+  /** The config the demo ran with (the user's, plus the demo's service name and window). */
+  config: ShadowdiffConfig;
   samples: SampleStore;
   /** The embedded pipeline (stores, learned noise) the run went through. */
   embedded: EmbeddedPipeline;
@@ -57,6 +59,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     return {
       ...run,
       service: config.service,
+      config,
       samples: embedded.samples,
       embedded,
       consoleUrl: embedded.consoleUrl,
