@@ -82,3 +82,4 @@ export type { CensusEntry, CensusRecordInput } from './census.js';
 export { configHash, CONFIG_HASH_STAMP_CHARS } from './config/config-hash.js';
 export { readPackageVersion } from './package-version.js';
 export { META_ROLES, formatTraceRoles, readTraceRoles } from './trace-roles.js';
+export { listenError } from './listen-error.js';

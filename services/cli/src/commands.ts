@@ -1,6 +1,7 @@
 import type { Command } from '@shadowdiff/contracts';
 import { demoCommand } from './demo-command.js';
 import { upCommand } from './up-command.js';
+import { runCommand } from './run/run-command.js';
 import { tapCommand } from '@shadowdiff/tap';
 import { noiseCommand, workerCommand } from '@shadowdiff/worker';
 import { goreplayCommand, importHarCommand } from '@shadowdiff/ingest';
@@ -9,6 +10,7 @@ import { consoleCommand, gateCommand, reportCommand } from '@shadowdiff/console'
 /** Every `shadowdiff` verb. Services export their commands; this list is the CLI's contract. */
 export const COMMANDS: readonly Command[] = [
   demoCommand,
+  runCommand,
   upCommand,
   tapCommand,
   workerCommand,
