@@ -19,7 +19,13 @@ export async function reportRun(
   run: ScenarioRun & { service: string },
   values: OptionValues,
   io: CommandIo,
-  extra: { metrics: string[]; consoleUrl?: string; facts?: Record<string, unknown> },
+  extra: {
+    metrics: string[];
+    consoleUrl?: string;
+    facts?: Record<string, unknown>;
+    /** Lines printed after the summary (text mode), e.g. the commands that read the run again. */
+    notes?: string[];
+  },
 ): Promise<void> {
   if (values.json === true) {
     const out = {
@@ -44,6 +50,7 @@ export async function reportRun(
     );
     if (extra.consoleUrl !== undefined) io.stdout.write(`Console: ${extra.consoleUrl}\n`);
     for (const url of extra.metrics) io.stdout.write(`Metrics (env="shadow"): ${url}\n`);
+    for (const line of extra.notes ?? []) io.stdout.write(`${line}\n`);
   }
   const stayUp = values.exit !== true && (io.stdout as { isTTY?: boolean }).isTTY === true;
   if (stayUp) {
