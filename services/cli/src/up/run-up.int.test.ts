@@ -68,9 +68,17 @@ describe('shadowdiff up (fleet mode)', () => {
       expect(code).toBe(0);
       const evidence = JSON.parse(json) as {
         service: string;
+        source: unknown;
         routes: { route: string; compared: number }[];
       };
       expect(evidence.service).toBe(up.service);
+      // Its Source section shows what ran (mirror tap, the demo's 3 s window as the worker
+      // processes reported it), not the defaults of the config file it was given.
+      expect(evidence.source).toMatchObject({
+        tapMode: 'mirror',
+        alignment: { windowMs: 3_000 },
+        reported: { tapMode: 'taps', alignment: 'workers' },
+      });
       expect(new Set(evidence.routes.map((r) => r.route))).toEqual(
         new Set([...seededTruth(requests).keys()]),
       );

@@ -97,6 +97,8 @@ async function run(config: ShadowdiffConfig, values: OptionValues, io: CommandIo
         { from: request.from, to: request.to },
         now,
         (done, total) => progress.update(done, total),
+        // Best effort: without them the Source section says it shows the config's window.
+        (await stores.workerFacts?.(config.service).catch(() => [])) ?? [],
       );
     } catch (error) {
       if (error instanceof ShadowdiffError && error.code !== 'ERR_STORE') throw error;
