@@ -111,5 +111,7 @@ describe('README.md: every shadowdiff command it shows runs as written', () => {
       expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
       expect(run.stdout).toContain(`Usage: shadowdiff ${command.args[0]}`);
     },
+    // Each run starts a Node process that loads every service's code: seconds on a busy machine.
+    30_000,
   );
 });
