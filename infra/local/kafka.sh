@@ -5,7 +5,8 @@
 #
 #   kafka.sh start     start (or reuse) the broker; last stdout line = bootstrap address
 #   kafka.sh stop      stop it (SIGTERM, then SIGKILL after 30 s); idempotent
-#   kafka.sh status    "running ..." (exit 0) or "stopped" (exit 1)
+#   kafka.sh status    "running ..." (exit 0; also when a broker not started from this checkout
+#                      answers on the port) or "stopped" (exit 1)
 #   kafka.sh version   the pinned Kafka version
 #   kafka.sh logs      tail the broker log
 #   kafka.sh fetch     only make sure the jars are in the cache
@@ -412,6 +413,12 @@ cmd_status() {
     else
       echo "running (pid $pid, bootstrap $BOOTSTRAP, NOT the pinned Kafka $KAFKA_VERSION jars; 'start' restarts it)"
     fi
+    return 0
+  fi
+  # Not ours, but something answers on the port: another checkout's broker (or some other server).
+  # Say so: "stopped" would send the user to `start`, which then finds the port taken.
+  if port_open "$KAFKA_PORT"; then
+    echo "running (not started by this checkout: something answers on $BOOTSTRAP — another checkout's broker? use it with KAFKA_BROKERS=$BOOTSTRAP; 'stop' here leaves it alone)"
     return 0
   fi
   echo "stopped (Kafka $KAFKA_VERSION, port $KAFKA_PORT)"

@@ -17,3 +17,5 @@ export { StoreError } from './store-error.js';
 export { keys as redisKeys, DEFAULT_KEY_PREFIX } from './keys.js';
 export { RedisNoiseStore } from './noise-store.js';
 export type { RedisNoiseStoreOptions } from './noise-store.js';
+export { readWorkerFacts, writeWorkerFacts } from './worker-facts.js';
+export type { WorkerFacts } from './worker-facts.js';

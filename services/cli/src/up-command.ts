@@ -46,7 +46,14 @@ export const upCommand: Command = {
       await reportRun(up, values, io, {
         metrics: up.workerMetrics,
         consoleUrl: up.consoleUrl,
-        facts: { runId: up.runId, brokers: up.brokers, workers },
+        facts: {
+          runId: up.runId,
+          brokers: up.brokers,
+          workers,
+          configFile: up.followUp.configFile,
+          commands: up.followUp.commands,
+        },
+        notes: up.followUp.lines,
       });
     } finally {
       await up.close();

@@ -36,7 +36,7 @@ export interface StartTapOptions {
   /**
    * Per-deployment HMAC key for redaction. Default: the env var named by `tap.redact.keyEnv`; when
    * that is unset too, a random key for this process (fine for one mirror tap, wrong for a pair of
-   * sidecars, whose tokens would then differ — a warning says so).
+   * sidecars, whose tokens would then differ — a sidecar tap warns so; a mirror tap does not).
    */
   redactKey?: Uint8Array;
   /** Environment to read the key from. Default process.env. */
@@ -89,10 +89,13 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
       key = Buffer.from(fromEnv, 'utf8');
     } else {
       key = randomBytes(32);
-      log(
-        `tap: ${tap.redact.keyEnv} is not set; redaction uses a random key for this process. ` +
-          'Taps whose records pair up (two sidecars) need the same key: set it to a shared secret.',
-      );
+      // A mirror tap redacts both halves of every pair itself, so a per-process key is enough
+      // there; only sidecar taps (one per side) must agree on the HMAC tokens.
+      if (upstreams.mode === 'sidecar')
+        log(
+          `tap: ${tap.redact.keyEnv} is not set; redaction uses a random key for this process. ` +
+            'Taps whose records pair up (two sidecars) need the same key: set it to a shared secret.',
+        );
     }
   }
   const redactor = createRedactor({

@@ -1,3 +1,4 @@
+import { CONFIG_HASH_STAMP_CHARS, configHash } from '@shadowdiff/contracts';
 import type { ShadowdiffConfig } from '@shadowdiff/contracts';
 import type {
   NoiseStore,
@@ -8,9 +9,15 @@ import type {
   SampleStore,
 } from '@shadowdiff/engine';
 import { KafkaRecordSource, createKafkaPublisher } from '@shadowdiff/kafka';
-import { RedisNoiseStore, RedisSampleStore, createRedisAlignment } from '@shadowdiff/redis';
+import {
+  RedisNoiseStore,
+  RedisSampleStore,
+  createRedisAlignment,
+  writeWorkerFacts,
+} from '@shadowdiff/redis';
 import type { OrphanScheme } from '@shadowdiff/redis';
 import { Redis } from 'ioredis';
+import { expectedRoles } from './expected-roles.js';
 import { ThrottledLog } from './worker-log.js';
 import { kafkaSecurity, redisConnection } from '@shadowdiff/connect';
 
@@ -74,6 +81,15 @@ export function createFleetAdapters(options: FleetAdapterOptions): FleetAdapters
     keyPrefix: config.redis.keyPrefix,
     examplesPerKey: config.worker.examplesPerPath,
   });
+  // What this worker judges with, for the evidence report's Source section (best effort).
+  void writeWorkerFacts(samplesClient, config.redis.keyPrefix, {
+    service: config.service,
+    groupId: config.worker.groupId,
+    windowMs: config.worker.windowMs,
+    roles: expectedRoles(config),
+    configHash: configHash(config).slice(0, CONFIG_HASH_STAMP_CHARS),
+    reportedAt: Date.now(),
+  }).catch((error: unknown) => throttled.line('redis-f', `redis (facts): ${describe(error)}`));
   const plain = createKafkaPublisher({
     brokers: config.kafka.brokers,
     security,

@@ -15,6 +15,7 @@ export const CONFIG_VERSION = 1 as const;
 /** The one config file (YAML), shared by every service. Unknown keys are errors, not ignored. */
 export const configSchema = z
   .object({
+    /** Config file format version; 1 is the only one so far. */
     version: z.literal(CONFIG_VERSION).default(CONFIG_VERSION),
     /** Service under comparison; a metric attribute. */
     service: z.string().min(1).default('default'),

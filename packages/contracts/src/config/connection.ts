@@ -25,27 +25,24 @@ export const tlsConfigSchema = z.union([
     }),
 ]);
 
-/**
- * Where a secret comes from: an environment variable or a file (its content, trailing newline
- * dropped). Exactly one. Secrets never sit in the config file itself, so the file can be
- * committed and printed.
- */
-const secretSource = {
-  /** Name of the environment variable holding the password. */
-  passwordEnv: z.string().min(1).optional(),
-  /** File holding the password (e.g. a mounted Kubernetes secret). */
-  passwordFile: z.string().min(1).optional(),
-};
 
 const oneSecretSource = (s: { passwordEnv?: string; passwordFile?: string }) =>
   s.passwordEnv === undefined || s.passwordFile === undefined;
 
+/**
+ * Secrets come from an environment variable or a file (its content, trailing newline dropped),
+ * never from the config file itself, so the file can be committed and printed.
+ */
 export const kafkaSaslSchema = z
   .object({
     /** SASL mechanism: `scram-sha-512`, `scram-sha-256`, or `plain` (MSK-style setups). */
     mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+    /** SASL user name. */
     username: z.string().min(1),
-    ...secretSource,
+    /** Name of the environment variable holding the password. */
+    passwordEnv: z.string().min(1).optional(),
+    /** File holding the password (e.g. a mounted Kubernetes secret). */
+    passwordFile: z.string().min(1).optional(),
   })
   .strict()
   .refine(oneSecretSource, { message: 'give passwordEnv or passwordFile, not both' })
@@ -58,7 +55,10 @@ export const redisAuthSchema = z
   .object({
     /** ACL user. Default: Redis's `default` user. */
     username: z.string().min(1).optional(),
-    ...secretSource,
+    /** Name of the environment variable holding the password. */
+    passwordEnv: z.string().min(1).optional(),
+    /** File holding the password (e.g. a mounted Kubernetes secret). */
+    passwordFile: z.string().min(1).optional(),
   })
   .strict()
   .refine(oneSecretSource, { message: 'give passwordEnv or passwordFile, not both' });

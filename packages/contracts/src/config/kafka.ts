@@ -19,10 +19,14 @@ export const kafkaConfigSchema = z
     ssl: tlsConfigSchema.optional(),
     /** SASL authentication (SCRAM or PLAIN); the password from an env variable or a file. */
     sasl: kafkaSaslSchema.optional(),
+    /** Topic names; change them to run several experiments on one cluster. */
     topics: z
       .object({
+        /** TapRecords from the taps (key: trace id). */
         taps: z.string().default(TOPICS.taps),
+        /** Verdicts from the workers (key: route). */
         verdicts: z.string().default(TOPICS.verdicts),
+        /** Input the workers could not decode, with the reason. */
         dlq: z.string().default(TOPICS.dlq),
       })
       .strict()

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 
 const toleranceSchema = z
-  .object({ abs: z.number().nonnegative().optional(), rel: z.number().nonnegative().optional() })
+  .object({
+    /** Numbers within this absolute difference are equal. */
+    abs: z.number().nonnegative().optional(),
+    /** Numbers within this fraction of the larger magnitude are equal. */
+    rel: z.number().nonnegative().optional(),
+  })
   .strict();
 
 export const routeRuleSchema = z
@@ -22,6 +27,7 @@ export const routeRuleSchema = z
           z.literal('set'),
           z
             .object({
+              /** The element field that identifies an element (`sku`, `id`). */
               key: z
                 .string()
                 .min(1, 'key must name the field that identifies an element, e.g. { key: sku }'),
@@ -45,6 +51,7 @@ export const rulesConfigSchema = z
     timestampToleranceMs: z.number().int().nonnegative().default(300_000),
     /** Relative float tolerance applied everywhere (float noise). Default 1e-9. */
     floatRelTolerance: z.number().nonnegative().default(1e-9),
+    /** Per-route rules; the first whose `route` matches applies. */
     routes: z.array(routeRuleSchema).default([]),
   })
   .strict();

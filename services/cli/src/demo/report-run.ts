@@ -19,7 +19,13 @@ export async function reportRun(
   run: ScenarioRun & { service: string },
   values: OptionValues,
   io: CommandIo,
-  extra: { metrics: string[]; consoleUrl?: string; facts?: Record<string, unknown> },
+  extra: {
+    metrics: string[];
+    consoleUrl?: string;
+    facts?: Record<string, unknown>;
+    /** Lines printed after the summary (text mode), e.g. the commands that read the run again. */
+    notes?: string[];
+  },
 ): Promise<void> {
   // Only a run that stays up may hand out its console and metrics addresses: after --exit (or on a
   // pipe) they close with the process, and a URL that answers nothing is worse than none.
@@ -53,6 +59,7 @@ export async function reportRun(
         `The console and metrics closed with this run (${values.exit === true ? '--exit' : 'output is not a terminal'}); run it in a terminal without --exit to browse them.\n`,
       );
     }
+    for (const line of extra.notes ?? []) io.stdout.write(`${line}\n`);
   }
   if (stayUp) {
     const also = extra.consoleUrl !== undefined ? `, console at ${extra.consoleUrl}` : '';

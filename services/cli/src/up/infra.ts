@@ -65,6 +65,8 @@ async function localScript(name: string, verb: string): Promise<string> {
 export interface ResolvedInfra {
   brokers: string[];
   redisUrl: string;
+  /** Whether this call started Redis (then `stop` stops it, and its data goes with it). */
+  startedRedis: boolean;
   /** Stops what this call started (nothing when the services were already up). */
   stop(): Promise<void>;
 }
@@ -108,6 +110,7 @@ export async function resolveInfra(
   return {
     brokers: kafka,
     redisUrl: redis,
+    startedRedis: redis !== redisUrl,
     stop: async () => {
       for (const stop of stops.reverse()) await stop();
     },

@@ -1,9 +1,12 @@
+import { rmSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { validateConfig } from '@shadowdiff/contracts';
 import { kafkaBrokers, redisUrl } from '@shadowdiff/testkit';
 import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../commands.js';
 import { SEEDED_DRIFT, seededTruth } from '../demo/sample-services.js';
+import { runCli } from '../run-cli.js';
 import { runUp } from './run-up.js';
 
 describe('shadowdiff up (fleet mode)', () => {
@@ -46,6 +49,39 @@ describe('shadowdiff up (fleet mode)', () => {
         }).toEqual({ route, ...want });
         expect(compared.get(route), route).toBe(want.pairs);
       }
+      // The report command up prints reads this run back: its config file names the run's keys.
+      const report = up.followUp.commands.find((c) => c.startsWith('npx shadowdiff report '));
+      const args = (report ?? '').split(' ').slice(2);
+      const out = new PassThrough();
+      let json = '';
+      out.on('data', (chunk: Buffer) => (json += chunk.toString()));
+      const code = await runCli(
+        [...args.filter((a) => a !== '--out' && a !== 'evidence.md'), '--format', 'json'],
+        COMMANDS,
+        {
+          stdout: out,
+          stderr: new PassThrough(),
+          env: {},
+          stopSignal: new AbortController().signal,
+        },
+      );
+      expect(code).toBe(0);
+      const evidence = JSON.parse(json) as {
+        service: string;
+        source: unknown;
+        routes: { route: string; compared: number }[];
+      };
+      expect(evidence.service).toBe(up.service);
+      // Its Source section shows what ran (mirror tap, the demo's 3 s window as the worker
+      // processes reported it), not the defaults of the config file it was given.
+      expect(evidence.source).toMatchObject({
+        tapMode: 'mirror',
+        alignment: { windowMs: 3_000 },
+        reported: { tapMode: 'taps', alignment: 'workers' },
+      });
+      expect(new Set(evidence.routes.map((r) => r.route))).toEqual(
+        new Set([...seededTruth(requests).keys()]),
+      );
       const reported = up.drift.flatMap((r) =>
         r.topFields.map((f) => `${r.route} ${f.kind}:${f.path}`),
       );
@@ -53,6 +89,7 @@ describe('shadowdiff up (fleet mode)', () => {
         new Set(SEEDED_DRIFT.map((d) => `${d.route} ${d.kind}:${d.path}`)),
       );
     } finally {
+      rmSync(up.followUp.configFile, { force: true });
       await up.close();
     }
   }, 120_000);

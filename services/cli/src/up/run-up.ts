@@ -7,6 +7,8 @@ import { createFleetStores, startConsole } from '@shadowdiff/console';
 import { createKafkaPublisher } from '@shadowdiff/kafka';
 import { demoConfig, runScenario } from '../demo/scenario.js';
 import type { ScenarioRun } from '../demo/scenario.js';
+import { writeFollowUp } from './follow-up.js';
+import type { FollowUp } from './follow-up.js';
 import { createTopics, resolveInfra, waitForGroup } from './infra.js';
 import { startWorkerProcesses } from './worker-processes.js';
 
@@ -31,6 +33,8 @@ export interface UpRun extends ScenarioRun {
   workerMetrics: string[];
   /** The console over this run's keys in Redis (`console.listen`). */
   consoleUrl: string;
+  /** How to read this run again afterwards: a config file and the report/gate/console commands. */
+  followUp: FollowUp;
 }
 
 /**
@@ -141,6 +145,13 @@ export async function runUp(options: UpOptions): Promise<UpRun> {
       workerMetrics:
         base > 0 ? fleet.workers.map((w) => `http://127.0.0.1:${base + w.index}/metrics`) : [],
       consoleUrl: consoleHandle.url,
+      followUp: writeFollowUp({
+        runId,
+        service: config.service,
+        redisUrl: infra.redisUrl,
+        keyPrefix,
+        startedRedis: infra.startedRedis,
+      }),
       close,
     };
   } catch (error) {

@@ -45,8 +45,29 @@ export function fieldLabel(kind, path) {
   return kind === 'status' ? 'status' : path;
 }
 
+/**
+ * Whether a string is the engine's preview of an object or array (JSON text, cut with `…` when
+ * long): shown as it is, not quoted again (`["sale"]`, not `"[\"sale\"]"`).
+ */
+export function isStructurePreview(s) {
+  const first = s.trimStart().charAt(0);
+  if (first !== '[' && first !== '{') return false;
+  if (s.endsWith('…')) return true;
+  try {
+    const parsed = JSON.parse(s);
+    return typeof parsed === 'object' && parsed !== null;
+  } catch {
+    return false;
+  }
+}
+
 export function shortValue(v, max = 120) {
   if (v === undefined) return '(absent)';
-  const text = typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
+  const text =
+    typeof v === 'string'
+      ? isStructurePreview(v)
+        ? v
+        : JSON.stringify(v)
+      : (JSON.stringify(v) ?? String(v));
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

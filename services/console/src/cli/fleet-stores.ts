@@ -1,7 +1,8 @@
 import type { ShadowdiffConfig } from '@shadowdiff/contracts';
 import { NoiseCatalog, compileRules } from '@shadowdiff/engine';
 import type { SampleStore } from '@shadowdiff/engine';
-import { RedisNoiseStore, RedisSampleStore } from '@shadowdiff/redis';
+import { RedisNoiseStore, RedisSampleStore, readWorkerFacts } from '@shadowdiff/redis';
+import type { WorkerFacts } from '@shadowdiff/redis';
 import { Redis } from 'ioredis';
 import { catalogNoise } from '../noise/catalog-noise.js';
 import type { ConsoleNoise } from '../noise/console-noise.js';
@@ -10,6 +11,8 @@ import { redactUrl, redisConnection } from '@shadowdiff/connect';
 export interface FleetStores {
   samples: SampleStore;
   noise?: ConsoleNoise;
+  /** What the service's worker groups reported at start-up (window, roles), newest first. */
+  workerFacts?(service: string): Promise<WorkerFacts[]>;
   close(): Promise<void>;
 }
 
@@ -46,6 +49,7 @@ export function createFleetStores(
         rules: compileRules(config.rules),
       }),
     ),
+    workerFacts: (service) => readWorkerFacts(client, config.redis.keyPrefix, service),
     async close() {
       await client.quit().catch(() => client.disconnect());
     },

@@ -26,6 +26,15 @@ export interface TapSeen {
   meta: Record<string, string[]>;
 }
 
+/** A worker group's start-up facts (Redis `facts:worker:*`), as `buildEvidence` is given them. */
+export interface WorkerSeen {
+  groupId: string;
+  windowMs: number;
+  roles: Role[];
+  configHash: string;
+  reportedAt: number;
+}
+
 export interface NeverMirrored {
   service: string;
   route: string;
@@ -65,9 +74,17 @@ export interface EvidenceReport {
     configHash: string;
     /** Taps seen on the stored example pairs (matching pairs are not stored, so this may be partial). */
     taps: TapSeen[];
+    /** The taps' mode as their records report it (`meta.mode`); the config's when no tap was seen. */
     tapMode: string;
     mirrorPolicy: ShadowdiffConfig['tap']['mirror'];
+    /** Window and roles as the workers reported them at start-up; the config's when none did. */
     alignment: { windowMs: number; roles: Role[]; traceHeaders: string[] };
+    /** Where `tapMode` and `alignment` come from: what the taps and workers reported, or the config. */
+    reported: {
+      tapMode: 'taps' | 'config';
+      alignment: 'workers' | 'config';
+      workers: WorkerSeen[];
+    };
   };
   coverage: {
     routesCovered: number;
@@ -148,6 +165,7 @@ export async function buildEvidence(
   range: TimeRange,
   now: number,
   progress: ReportProgress = () => {},
+  workers: WorkerSeen[] = [],
 ): Promise<EvidenceReport> {
   const all = await data.routeStats(range, config.service);
   const withData = all.filter(
@@ -302,6 +320,13 @@ export async function buildEvidence(
   }
 
   const redact = config.tap.redact;
+  // What ran, as the taps' records and the workers' start-up facts say, over the config's defaults.
+  const tapModes = [...new Set([...taps.values()].flatMap((t) => [...(t.meta.get('mode') ?? [])]))];
+  tapModes.sort();
+  const newestWorker = workers.reduce<WorkerSeen | undefined>(
+    (newest, w) => (newest === undefined || w.reportedAt > newest.reportedAt ? w : newest),
+    undefined,
+  );
   return {
     schema: REPORT_SCHEMA,
     generatedAt: now,
@@ -316,12 +341,17 @@ export async function buildEvidence(
         roles: [...t.roles].sort(),
         meta: Object.fromEntries([...t.meta].map(([k, v]) => [k, [...v].sort()])),
       })),
-      tapMode: config.tap.mode,
+      tapMode: tapModes.length > 0 ? tapModes.join(' + ') : config.tap.mode,
       mirrorPolicy: config.tap.mirror,
       alignment: {
-        windowMs: config.worker.windowMs,
-        roles: config.worker.roles,
+        windowMs: newestWorker?.windowMs ?? config.worker.windowMs,
+        roles: newestWorker?.roles ?? config.worker.roles,
         traceHeaders: config.tap.traceHeaders,
+      },
+      reported: {
+        tapMode: tapModes.length > 0 ? 'taps' : 'config',
+        alignment: newestWorker ? 'workers' : 'config',
+        workers: [...workers].sort((a, b) => b.reportedAt - a.reportedAt),
       },
     },
     coverage: {

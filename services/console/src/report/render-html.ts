@@ -1,6 +1,6 @@
 import { formatDuration } from '../cli/parse-flags.js';
 import type { EvidenceReport } from './evidence.js';
-import { ci, fieldName, iso, ms, num, pct } from './format.js';
+import { alignmentFrom, ci, fieldName, iso, ms, num, pct, tapModeFrom } from './format.js';
 import { latencyText, recountText } from './findings-sections.js';
 import { countsText, fieldsTable, routesTable, unmirroredTable } from './tables.js';
 import type { TableData } from './tables.js';
@@ -68,10 +68,10 @@ export function renderHtml(r: EvidenceReport): string {
     '</div>',
     '<h2>Source</h2>',
     li([
-      `Tap mode: ${esc(r.source.tapMode)}`,
+      `Tap mode: ${esc(r.source.tapMode)} (${esc(tapModeFrom(r))})`,
       `Config hash (sha256): ${c(r.source.configHash)}`,
       `Mirror policy: ${esc(`${p.percent}% of ${p.methods.join(', ')}`)}${p.writeRoutes.length ? `; writes on ${p.writeRoutes.map(c).join(', ')}` : ''}${p.include.length ? `; include ${p.include.map(c).join(', ')}` : ''}${p.exclude.length ? `; exclude ${p.exclude.map(c).join(', ')}` : ''}; bodies up to ${esc(num(p.maxBodyBytes))} B`,
-      `Alignment: roles ${esc(r.source.alignment.roles.join(' + '))}, window ${esc(num(r.source.alignment.windowMs))} ms, trace id from ${esc(r.source.alignment.traceHeaders.join(' → '))}`,
+      `Alignment: roles ${esc(r.source.alignment.roles.join(' + '))}, window ${esc(num(r.source.alignment.windowMs))} ms (${esc(alignmentFrom(r))}), trace id from ${esc(r.source.alignment.traceHeaders.join(' → '))}`,
       r.source.taps.length === 0
         ? 'Taps: none seen on stored examples (matching pairs are not stored).'
         : `Taps (from stored examples): ${r.source.taps

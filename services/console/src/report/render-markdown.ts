@@ -1,6 +1,6 @@
 import { formatDuration } from '../cli/parse-flags.js';
 import type { EvidenceReport } from './evidence.js';
-import { ci, fieldName, iso, ms, num, pct } from './format.js';
+import { alignmentFrom, ci, fieldName, iso, ms, num, pct, tapModeFrom } from './format.js';
 import { latencyText, recountText } from './findings-sections.js';
 import { countsText, fieldsTable, routesTable, unmirroredTable } from './tables.js';
 
@@ -62,14 +62,14 @@ export function renderMarkdown(r: EvidenceReport): string {
     '',
     '## Source',
     '',
-    `- Tap mode: ${r.source.tapMode}`,
+    `- Tap mode: ${r.source.tapMode} (${tapModeFrom(r)})`,
     `- Config hash (sha256): ${code(r.source.configHash)}`,
     `- Mirror policy: ${policy.percent}% of ${policy.methods.join(', ')}` +
       (policy.writeRoutes.length ? `; writes on ${policy.writeRoutes.map(code).join(', ')}` : '') +
       (policy.include.length ? `; include ${policy.include.map(code).join(', ')}` : '') +
       (policy.exclude.length ? `; exclude ${policy.exclude.map(code).join(', ')}` : '') +
       `; bodies up to ${num(policy.maxBodyBytes)} B`,
-    `- Alignment: roles ${r.source.alignment.roles.join(' + ')}, window ${num(r.source.alignment.windowMs)} ms, trace id from ${r.source.alignment.traceHeaders.join(' → ')}`,
+    `- Alignment: roles ${r.source.alignment.roles.join(' + ')}, window ${num(r.source.alignment.windowMs)} ms (${alignmentFrom(r)}), trace id from ${r.source.alignment.traceHeaders.join(' → ')}`,
   ];
   if (r.source.taps.length === 0) {
     out.push('- Taps: none seen on stored examples (matching pairs are not stored).');

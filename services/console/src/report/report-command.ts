@@ -4,6 +4,7 @@ import type { Command, CommandIo, OptionValues, ShadowdiffConfig } from '@shadow
 import { ConsoleData } from '../api/console-data.js';
 import { MAX_RANGE_MS } from '../api/query.js';
 import { createFleetStores } from '../cli/fleet-stores.js';
+import type { FleetStores } from '../cli/fleet-stores.js';
 import { str } from '../cli/option-values.js';
 import { parseTime } from '../cli/parse-flags.js';
 import { progressReporter } from '../cli/progress.js';
@@ -56,6 +57,32 @@ export function reportRequest(values: OptionValues, now: number): ReportRequest 
   return { from, to, format: format as ReportFormat, ...(out !== undefined ? { out } : {}) };
 }
 
+/**
+ * An empty report's note: where its data would have come from (the Redis the workers write, the
+ * key prefix and service the config names), which services that Redis does hold under the prefix,
+ * and that an in-memory run keeps nothing there.
+ */
+export function emptyReportNote(config: ShadowdiffConfig, otherServices: string[]): string {
+  const others =
+    otherServices.length > 0
+      ? ` That Redis holds data under ${config.redis.keyPrefix} for service ${otherServices.slice(0, 5).join(', ')}: set service in the config to read it.`
+      : '';
+  return (
+    `No data for service ${config.service}: this report reads the statistics shadowdiff workers write to Redis ${config.redis.url}, keys under ${config.redis.keyPrefix} (redis.url or $REDIS_URL, redis.keyPrefix and service in the config).${others}` +
+    ' An in-memory run (shadowdiff demo) keeps its statistics in its own process, none in Redis: nothing of it can be read here; `shadowdiff up` prints a --config file naming its run.'
+  );
+}
+
+/** Services other than the config's that have routes in the store (for the empty report's note). */
+async function otherServicesIn(stores: FleetStores, service: string): Promise<string[]> {
+  try {
+    const routes = await stores.samples.routes();
+    return [...new Set(routes.map((r) => r.service))].filter((s) => s !== service).sort();
+  } catch {
+    return [];
+  }
+}
+
 async function run(config: ShadowdiffConfig, values: OptionValues, io: CommandIo): Promise<number> {
   const now = Date.now();
   const request = reportRequest(values, now);
@@ -71,6 +98,8 @@ async function run(config: ShadowdiffConfig, values: OptionValues, io: CommandIo
         { from: request.from, to: request.to },
         now,
         (done, total) => progress.update(done, total),
+        // Best effort: without them the Source section says it shows the config's window.
+        (await stores.workerFacts?.(config.service).catch(() => [])) ?? [],
       );
     } catch (error) {
       if (error instanceof ShadowdiffError && error.code !== 'ERR_STORE') throw error;
@@ -80,6 +109,11 @@ async function run(config: ShadowdiffConfig, values: OptionValues, io: CommandIo
       return 1;
     }
     progress.finish();
+    if (report.routes.length === 0) {
+      const note = emptyReportNote(config, await otherServicesIn(stores, config.service));
+      report.gaps.notes.unshift(note);
+      log(note);
+    }
     const text = renderReport(report, request.format);
     if (request.out !== undefined) {
       try {

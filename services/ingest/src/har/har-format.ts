@@ -12,8 +12,8 @@ const harEntrySchema = z
     startedDateTime: z
       .string()
       .refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 date-time'),
-    /** Total elapsed time of the request in ms. */
-    time: z.number().nonnegative(),
+    /** Total elapsed time of the request in ms; -1 (Playwright) when it never completed. */
+    time: z.number().min(-1),
     request: z
       .object({
         method: z.string().min(1),
@@ -32,8 +32,11 @@ const harEntrySchema = z
       .passthrough(),
     response: z
       .object({
-        /** 0 when there was no response (blocked, aborted, failed). */
-        status: z.number().int().min(0).max(999),
+        /** 0 (DevTools) or -1 (Playwright) when there was no response (blocked, aborted, failed). */
+        status: z.number().int().min(-1).max(999),
+        /** Why the browser gave up on the request (Playwright; DevTools writes `_error`). */
+        _failureText: z.string().optional(),
+        _error: z.string().optional(),
         headers: z.array(nameValue),
         content: z
           .object({

@@ -38,10 +38,37 @@ function capped(body: Uint8Array, declaredSize: number, max: number) {
 }
 
 /**
+ * What the browser did not capture of an entry it aborted (Chromium: `response._failureText` or
+ * DevTools' `_error`, `content.size: -1`, no `content.text`): `response` when no response came at
+ * all (status 0 / -1) — nothing to judge, the import leaves the entry out —, `body` when the status
+ * and headers came but the body did not — judged without its body, like a truncated one. The
+ * reason is the browser's text (`net::ERR_ABORTED`, ...).
+ */
+export function captureGap(
+  entry: HarEntry,
+): { missing: 'response' | 'body'; reason: string } | undefined {
+  const response = entry.response;
+  const failure = response._failureText ?? response._error;
+  const reason = failure !== undefined && failure !== '' ? failure : undefined;
+  if (response.status <= 0) {
+    return reason !== undefined || response.status < 0
+      ? { missing: 'response', reason: reason ?? 'no response recorded' }
+      : undefined;
+  }
+  if (response.content.text !== undefined) return undefined;
+  if (reason !== undefined || response.content.size === -1) {
+    return { missing: 'body', reason: reason ?? 'content.size -1 and no content.text' };
+  }
+  return undefined;
+}
+
+/**
  * One HAR entry as one TapRecord half. HAR bodies are already decoded (`content.text` is what the
  * browser rendered), so records carry no `contentEncoding` whatever the headers say; a body the
  * HAR left out (`size` > 0, no `text`) is flagged truncated; status 0 (no response) becomes an
- * upstream error, as a tap would record a refused connection.
+ * upstream error, as a tap would record a refused connection. A body the browser aborted
+ * (`captureGap` says `body`) is flagged truncated, so the worker does not judge it, and
+ * `meta['har.body']` says `not captured: <reason>`.
  */
 export function harEntryToRecord(entry: HarEntry, ctx: HarRecordContext): TapRecord {
   const max = ctx.maxBodyBytes ?? 1_048_576;
@@ -54,7 +81,7 @@ export function harEntryToRecord(entry: HarEntry, ctx: HarRecordContext): TapRec
     service: ctx.service,
     tapId: ctx.tapId,
     capturedAt: Date.parse(entry.startedDateTime),
-    durationMs: entry.time,
+    durationMs: Math.max(0, entry.time),
     request: {
       method: entry.request.method.toUpperCase(),
       url: `${url.pathname}${url.search}`,
@@ -79,5 +106,10 @@ export function harEntryToRecord(entry: HarEntry, ctx: HarRecordContext): TapRec
     headers: headerMap(entry.response.headers),
     ...capped(responseBody, content.text === undefined ? (content.size ?? 0) : 0, max),
   };
+  const gap = captureGap(entry);
+  if (gap?.missing === 'body') {
+    record.response.bodyTruncated = true;
+    record.meta = { ...record.meta, 'har.body': `not captured: ${gap.reason}` };
+  }
   return record;
 }

@@ -7,7 +7,7 @@ import { awaitKafka, ingestPublisher, ingestRedaction, ingestTapId } from '../ka
 import { createProgressBar } from '../progress-bar.js';
 import { publishRecords } from './publish-records.js';
 import { planHarImport } from './plan-har-import.js';
-import type { HarInput } from './plan-har-import.js';
+import type { HarImportSummary, HarInput } from './plan-har-import.js';
 
 function readHar(path: unknown, flag: string): HarInput {
   if (typeof path !== 'string' || path === '') {
@@ -22,6 +22,23 @@ function readHar(path: unknown, flag: string): HarInput {
   }
 }
 
+/** The summary line for entries the browser aborted; none when there were none. */
+function notCapturedLine(n: HarImportSummary['notCaptured']): string[] {
+  const bodies = n.body.primary + n.body.shadow;
+  const responses = n.response.primary + n.response.shadow;
+  if (bodies + responses === 0) return [];
+  const parts: string[] = [];
+  if (bodies > 0)
+    parts.push(
+      `${n.body.primary} primary, ${n.body.shadow} shadow bodies (status and headers judged, bodies not)`,
+    );
+  if (responses > 0)
+    parts.push(
+      `${n.response.primary} primary, ${n.response.shadow} shadow responses (${n.pairsLeftOut} pairs left out, not judged)`,
+    );
+  return [`  body not captured (the browser aborted it): ${parts.join('; ')}`];
+}
+
 /** `shadowdiff import-har`: two HAR captures of the same traffic, compared by the fleet. */
 export const importHarCommand: Command = {
   name: 'import-har',
@@ -34,6 +51,9 @@ export const importHarCommand: Command = {
     'method + path + query in file order. Records go to kafka.topics.taps; the worker',
     'judges them like tap traffic. Exit 0 when every record was published, 1 when some',
     'were not, 2 on bad input (a malformed HAR names the entry index and field).',
+    'An entry the browser aborted (_failureText / _error, content.size -1, no text) is',
+    '"body not captured": judged without its body, or left out with its partner when no',
+    'response came at all; the summary counts them.',
   ].join('\n'),
   options: {
     primary: { type: 'string', description: 'HAR file captured against the primary (required)' },
@@ -101,6 +121,7 @@ export const importHarCommand: Command = {
           `imported ${primary.file} (${s.entries.primary} entries) and ${shadow.file} (${s.entries.shadow} entries), run ${runId}`,
           `  pairs: ${s.pairs.total} (traceparent ${s.pairs.traceparent}, x-request-id ${s.pairs['x-request-id']}, method+url+order ${s.pairs['method+url+order']})`,
           `  unpaired: ${s.unpaired.primary} primary, ${s.unpaired.shadow} shadow${values['skip-unpaired'] === true ? ' (skipped)' : ' (published as orphans)'}`,
+          ...notCapturedLine(s.notCaptured),
           `  records: ${published} published to ${config.kafka.topics.taps}, ${dropped} not published`,
           '',
         ].join('\n'),

@@ -76,6 +76,11 @@ describe('planHarImport', () => {
       entries: { primary: 3, shadow: 3 },
       pairs: { traceparent: 1, 'x-request-id': 0, 'method+url+order': 1, total: 2 },
       unpaired: { primary: 1, shadow: 1 },
+      notCaptured: {
+        body: { primary: 0, shadow: 0 },
+        response: { primary: 0, shadow: 0 },
+        pairsLeftOut: 0,
+      },
       records: 6,
     });
     expect(records.map((r) => [r.traceId, r.role, r.request.url])).toEqual([

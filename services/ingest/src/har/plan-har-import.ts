@@ -1,6 +1,7 @@
 import type { TapRecord } from '@shadowdiff/contracts';
 import { parseHar } from './har-format.js';
-import { harEntryToRecord } from './har-record.js';
+import type { HarEntry } from './har-format.js';
+import { captureGap, harEntryToRecord } from './har-record.js';
 import { pairEntries } from './pair-entries.js';
 import type { PairedBy } from './pair-entries.js';
 
@@ -30,6 +31,16 @@ export interface HarImportSummary {
   entries: { primary: number; shadow: number };
   pairs: Record<PairedBy, number> & { total: number };
   unpaired: { primary: number; shadow: number };
+  /**
+   * Entries the browser aborted (`captureGap`): `body` ones are published without their body
+   * (flagged truncated, not judged); `response` ones (no response at all) are left out, with their
+   * partner: `pairsLeftOut` pairs were not published.
+   */
+  notCaptured: {
+    body: { primary: number; shadow: number };
+    response: { primary: number; shadow: number };
+    pairsLeftOut: number;
+  };
   records: number;
 }
 
@@ -51,7 +62,24 @@ export function planHarImport(
     ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
   };
   const records: TapRecord[] = [];
+  const notCaptured: HarImportSummary['notCaptured'] = {
+    body: { primary: 0, shadow: 0 },
+    response: { primary: 0, shadow: 0 },
+    pairsLeftOut: 0,
+  };
+  /** Counts what the browser did not capture; false when the entry has no response to judge. */
+  const judgeable = (entry: HarEntry, role: 'primary' | 'shadow'): boolean => {
+    const gap = captureGap(entry);
+    if (gap !== undefined) notCaptured[gap.missing][role] += 1;
+    return gap?.missing !== 'response';
+  };
   pairing.pairs.forEach((pair, n) => {
+    const primaryOk = judgeable(primaryEntries[pair.primary]!, 'primary');
+    const shadowOk = judgeable(shadowEntries[pair.shadow]!, 'shadow');
+    if (!primaryOk || !shadowOk) {
+      notCaptured.pairsLeftOut += 1;
+      return;
+    }
     const traceId = `har-${options.runId}-${n}`;
     records.push(
       harEntryToRecord(primaryEntries[pair.primary]!, {
@@ -74,6 +102,7 @@ export function planHarImport(
   });
   if (options.includeUnpaired ?? true) {
     for (const i of pairing.unpairedPrimary) {
+      if (!judgeable(primaryEntries[i]!, 'primary')) continue;
       records.push(
         harEntryToRecord(primaryEntries[i]!, {
           ...common,
@@ -86,6 +115,7 @@ export function planHarImport(
       );
     }
     for (const i of pairing.unpairedShadow) {
+      if (!judgeable(shadowEntries[i]!, 'shadow')) continue;
       records.push(
         harEntryToRecord(shadowEntries[i]!, {
           ...common,
@@ -110,6 +140,7 @@ export function planHarImport(
         total: pairing.pairs.length,
       },
       unpaired: { primary: pairing.unpairedPrimary.length, shadow: pairing.unpairedShadow.length },
+      notCaptured,
       records: records.length,
     },
   };
