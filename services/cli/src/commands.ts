@@ -1,6 +1,7 @@
 import type { Command } from '@shadowdiff/contracts';
 import { demoCommand } from './demo-command.js';
 import { upCommand } from './up-command.js';
+import { replayCommand } from './replay/replay-command.js';
 import { tapCommand } from '@shadowdiff/tap';
 import { noiseCommand, workerCommand } from '@shadowdiff/worker';
 import { goreplayCommand, importHarCommand } from '@shadowdiff/ingest';
@@ -10,6 +11,7 @@ import { consoleCommand, gateCommand, reportCommand } from '@shadowdiff/console'
 export const COMMANDS: readonly Command[] = [
   demoCommand,
   upCommand,
+  replayCommand,
   tapCommand,
   workerCommand,
   goreplayCommand,
