@@ -74,3 +74,4 @@ export { CENSUS_MIRROR_SKIPPED, censusRecord, readCensus } from './census.js';
 export type { CensusEntry, CensusRecordInput } from './census.js';
 export { configHash, CONFIG_HASH_STAMP_CHARS } from './config/config-hash.js';
 export { readPackageVersion } from './package-version.js';
+export { listenError } from './listen-error.js';

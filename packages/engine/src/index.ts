@@ -146,3 +146,4 @@ export type { ExportRulesOptions } from './noise/export-rules.js';
 export { NoiseCatalog } from './noise/noise-catalog.js';
 export type { NoiseCatalogOptions, NoiseRef, NoiseLookup } from './noise/noise-catalog.js';
 export { NoiseStatsTable } from './noise/stats-table.js';
+export type { NoiseTableMark } from './noise/stats-table.js';

@@ -8,5 +8,6 @@ export { MemorySource } from './memory-source.js';
 export type { MemorySourceOptions } from './memory-source.js';
 export { systemClock } from './system-clock.js';
 export { MemorySampleStore } from './sample-store.js';
-export type { MemorySampleStoreOptions } from './sample-store.js';
+export type { MemorySampleStoreOptions, MemorySampleState } from './sample-store.js';
 export { MemoryNoiseStore } from './noise-store.js';
+export type { MemoryNoiseState } from './noise-store.js';

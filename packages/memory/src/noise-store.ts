@@ -1,5 +1,7 @@
 import { NoiseStatsTable, noiseDecisionRecord, noiseId } from '@shadowdiff/engine';
 import type {
+  NoiseTableMark,
+  RouteNoiseDelta,
   NoiseDecision,
   NoiseDecisionRecord,
   NoiseDelta,
@@ -8,6 +10,16 @@ import type {
   NoiseSnapshot,
   NoiseStore,
 } from '@shadowdiff/engine';
+
+/** Everything a {@link MemoryNoiseStore} holds, as plain JSON (what `run --state` writes). */
+export interface MemoryNoiseState {
+  services: {
+    service: string;
+    routes: RouteNoiseDelta[];
+    learned: NoiseTableMark[];
+    decisions: NoiseDecisionRecord[];
+  }[];
+}
 
 /**
  * {@link NoiseStore} in process memory, for the embedded one-process mode: statistics folded by
@@ -57,5 +69,36 @@ export class MemoryNoiseStore implements NoiseStore {
       decisions.set(id, noiseDecisionRecord(key, decision, at, note));
     }
     return Promise.resolve(existed);
+  }
+
+  /** What the store holds (statistics with their sketches, learned marks, decisions). */
+  exportState(): MemoryNoiseState {
+    const services = new Set([...this.tables.keys(), ...this.decisions.keys()]);
+    return {
+      services: [...services].map((service) => {
+        const { routes, learned } = this.tables.get(service)?.snapshot() ?? {
+          routes: [],
+          learned: [],
+        };
+        const decisions = [...(this.decisions.get(service)?.values() ?? [])].map((d) => ({ ...d }));
+        return { service, routes, learned, decisions };
+      }),
+    };
+  }
+
+  /** Adds a saved state (into an empty store: resumes exactly where `exportState` was taken). */
+  importState(state: MemoryNoiseState): void {
+    for (const s of state.services) {
+      let table = this.tables.get(s.service);
+      if (table === undefined) this.tables.set(s.service, (table = new NoiseStatsTable()));
+      table.record({ routes: s.routes });
+      for (const m of s.learned) {
+        const { at, samples, ...rest } = m;
+        table.markLearned({ key: { service: s.service, ...rest }, samples }, at);
+      }
+      let decisions = this.decisions.get(s.service);
+      if (decisions === undefined) this.decisions.set(s.service, (decisions = new Map()));
+      for (const d of s.decisions) decisions.set(noiseId({ service: s.service, ...d }), { ...d });
+    }
   }
 }

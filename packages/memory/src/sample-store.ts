@@ -77,6 +77,17 @@ function addInto(bucket: Bucket, delta: RouteStatsDelta): void {
   }
 }
 
+/** Everything a {@link MemorySampleStore} holds, as plain JSON (what `run --state` writes). */
+export interface MemorySampleState {
+  /** Per route: its summary and its buckets as [width, start, bucket]. */
+  routes: { summary: RouteSummary; buckets: [number, number, Bucket][] }[];
+  /** Example lists, newest first, halves base64. */
+  examples: {
+    key: string;
+    list: { verdict: ExamplePair['verdict']; halves: Partial<Record<Role, string>> }[];
+  }[];
+}
+
 const routeKey = (service: string, route: string) => JSON.stringify([service, route]);
 
 /**
@@ -166,5 +177,62 @@ export class MemorySampleStore implements SampleStore {
     const key = JSON.stringify([query.service, query.route, query.kind, query.path]);
     const list = this.#examples.get(key) ?? [];
     return Promise.resolve(list.slice(0, query.limit ?? list.length));
+  }
+
+  /** What the store holds: route buckets, route summaries and examples. */
+  exportState(): MemorySampleState {
+    const routes: MemorySampleState['routes'] = [];
+    for (const [key, summary] of this.#routes) {
+      const buckets: [number, number, Bucket][] = [];
+      for (const [width, byStart] of this.#buckets.get(key) ?? []) {
+        for (const [start, bucket] of byStart) buckets.push([width, start, bucket]);
+      }
+      routes.push({ summary: { ...summary }, buckets });
+    }
+    const examples: MemorySampleState['examples'] = [];
+    for (const [key, list] of this.#examples) {
+      examples.push({
+        key,
+        list: list.map((e) => ({
+          verdict: e.verdict,
+          halves: Object.fromEntries(
+            Object.entries(e.halves).map(([role, bytes]) => [
+              role,
+              Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
+            ]),
+          ),
+        })),
+      });
+    }
+    return { routes, examples };
+  }
+
+  /** Loads a saved state into an empty store (buckets past retention are pruned on next write). */
+  importState(state: MemorySampleState): void {
+    for (const { summary, buckets } of state.routes) {
+      const key = routeKey(summary.service, summary.route);
+      this.#routes.set(key, { ...summary });
+      let widths = this.#buckets.get(key);
+      if (!widths) this.#buckets.set(key, (widths = new Map()));
+      for (const [width, start, bucket] of buckets) {
+        let byStart = widths.get(width);
+        if (!byStart) widths.set(width, (byStart = new Map()));
+        byStart.set(start, bucket);
+      }
+    }
+    for (const { key, list } of state.examples) {
+      this.#examples.set(
+        key,
+        list.slice(0, this.#examplesPerKey).map((e) => ({
+          verdict: e.verdict,
+          halves: Object.fromEntries(
+            Object.entries(e.halves).map(([role, b64]) => [
+              role,
+              new Uint8Array(Buffer.from(b64, 'base64')),
+            ]),
+          ),
+        })),
+      );
+    }
   }
 }

@@ -1,6 +1,7 @@
 import type { Command } from '@shadowdiff/contracts';
 import { demoCommand } from './demo-command.js';
 import { upCommand } from './up-command.js';
+import { runCommand } from './run/run-command.js';
 import { replayCommand } from './replay/replay-command.js';
 import { tapCommand } from '@shadowdiff/tap';
 import { noiseCommand, workerCommand } from '@shadowdiff/worker';
@@ -10,6 +11,7 @@ import { consoleCommand, gateCommand, reportCommand } from '@shadowdiff/console'
 /** Every `shadowdiff` verb. Services export their commands; this list is the CLI's contract. */
 export const COMMANDS: readonly Command[] = [
   demoCommand,
+  runCommand,
   upCommand,
   replayCommand,
   tapCommand,

@@ -1,6 +1,7 @@
 import type {
   NoiseDelta,
   NoiseEntryDelta,
+  RouteNoiseDelta,
   NoiseEntryStats,
   NoiseMark,
   RouteNoiseStats,
@@ -22,6 +23,16 @@ interface StoredRoute {
 }
 
 const SEP = '\u0000';
+
+/** A learned mark as {@link NoiseStatsTable.snapshot} returns it (the service is the table's). */
+export interface NoiseTableMark {
+  route: string;
+  kind: NoiseEntryStats['kind'];
+  aspect: NoiseEntryStats['aspect'];
+  path: string;
+  at: number;
+  samples: number;
+}
 
 /**
  * Noise statistics folded in memory: what a store adds up from workers' windows, minus
@@ -125,6 +136,47 @@ export class NoiseStatsTable {
       out.push(route);
     }
     return out;
+  }
+
+  /**
+   * The table as one delta plus its learned marks: recording the delta into an empty table and
+   * applying the marks gives back the same statistics, sketches included (what a one-process run
+   * saves to disk to resume).
+   */
+  snapshot(): { routes: RouteNoiseDelta[]; learned: NoiseTableMark[] } {
+    const routes: RouteNoiseDelta[] = [];
+    const learned: NoiseTableMark[] = [];
+    for (const [name, r] of this.routes) {
+      const entries: NoiseEntryDelta[] = [];
+      for (const { stats, sketch } of r.entries.values()) {
+        const { since, learnedAt, learnedSamples, classes, ...counts } = stats;
+        entries.push({
+          ...counts,
+          classes: { ...classes },
+          firstAt: since,
+          hashes: sketch.hashes(),
+        });
+        if (learnedAt !== undefined) {
+          learned.push({
+            route: name,
+            kind: stats.kind,
+            aspect: stats.aspect,
+            path: stats.path,
+            at: learnedAt,
+            samples: learnedSamples ?? 0,
+          });
+        }
+      }
+      const route: RouteNoiseDelta = { route: name, pairs: r.pairs, entries };
+      if (r.secondaryPairs > 0) {
+        route.secondary = {
+          pairs: r.secondaryPairs,
+          paths: [...r.secondary.values()].map((p) => ({ ...p })),
+        };
+      }
+      routes.push(route);
+    }
+    return { routes, learned };
   }
 
   get size(): number {

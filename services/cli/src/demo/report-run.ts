@@ -21,13 +21,16 @@ export async function reportRun(
   io: CommandIo,
   extra: { metrics: string[]; consoleUrl?: string; facts?: Record<string, unknown> },
 ): Promise<void> {
+  // Only a run that stays up may hand out its console and metrics addresses: after --exit (or on a
+  // pipe) they close with the process, and a URL that answers nothing is worse than none.
+  const stayUp = values.exit !== true && (io.stdout as { isTTY?: boolean }).isTTY === true;
   if (values.json === true) {
     const out = {
       service: run.service,
       traffic: run.traffic,
       verdicts: run.verdicts,
       routes: run.drift,
-      ...(extra.consoleUrl !== undefined ? { console: extra.consoleUrl } : {}),
+      ...(extra.consoleUrl !== undefined && stayUp ? { console: extra.consoleUrl } : {}),
       ...extra.facts,
     };
     io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
@@ -42,10 +45,15 @@ export async function reportRun(
     io.stdout.write(
       `Seeded drift: ${SEEDED_DRIFT.map((d) => `${d.route} ${d.kind}:${d.path}`).join('; ')}.\n`,
     );
-    if (extra.consoleUrl !== undefined) io.stdout.write(`Console: ${extra.consoleUrl}\n`);
-    for (const url of extra.metrics) io.stdout.write(`Metrics (env="shadow"): ${url}\n`);
+    if (stayUp) {
+      if (extra.consoleUrl !== undefined) io.stdout.write(`Console: ${extra.consoleUrl}\n`);
+      for (const url of extra.metrics) io.stdout.write(`Metrics (env="shadow"): ${url}\n`);
+    } else if (extra.consoleUrl !== undefined || extra.metrics.length > 0) {
+      io.stdout.write(
+        `The console and metrics closed with this run (${values.exit === true ? '--exit' : 'output is not a terminal'}); run it in a terminal without --exit to browse them.\n`,
+      );
+    }
   }
-  const stayUp = values.exit !== true && (io.stdout as { isTTY?: boolean }).isTTY === true;
   if (stayUp) {
     const also = extra.consoleUrl !== undefined ? `, console at ${extra.consoleUrl}` : '';
     io.stderr.write(`Tap still listening at ${run.tapUrl}${also} — Ctrl-C to stop.\n`);

@@ -1,17 +1,8 @@
 import type { Meter } from '@opentelemetry/api';
 import type { ShadowdiffConfig } from '@shadowdiff/contracts';
-import { catalogNoise, startConsole } from '@shadowdiff/console';
-import { NoiseCatalog, compileRules } from '@shadowdiff/engine';
 import type { SampleStore } from '@shadowdiff/engine';
-import {
-  MemoryBus,
-  MemoryNoiseStore,
-  MemoryPendingStore,
-  MemorySampleStore,
-  TimerOrphanScheduler,
-  systemClock,
-} from '@shadowdiff/memory';
-import { startWorker } from '@shadowdiff/worker';
+import { startEmbedded } from '../embedded/pipeline.js';
+import type { EmbeddedPipeline } from '../embedded/pipeline.js';
 import { demoConfig, runScenario } from './scenario.js';
 import type { ScenarioRun } from './scenario.js';
 
@@ -26,54 +17,39 @@ export interface DemoOptions {
   /** Progress and log lines. */
   log: NodeJS.WritableStream;
   signal?: AbortSignal;
+  /** The flag that set `console.listen`, for the address-in-use error. */
+  consoleListenFlag?: string;
 }
 
 export interface DemoRun extends ScenarioRun {
   service: string;
+  /** The config the demo ran with (the user's, plus the demo's service name and window). */
+  config: ShadowdiffConfig;
   samples: SampleStore;
+  /** The embedded pipeline (stores, learned noise) the run went through. */
+  embedded: EmbeddedPipeline;
   /** The console over this run's samples and learned noise (`console.listen`). */
   consoleUrl: string;
 }
 
 /**
- * The embedded pipeline in one process: the scenario's tap publishes to an in-memory bus, one
- * worker consumes it on in-memory adapters (pending store, timer scheduler, sample store), and the
- * console serves its samples and learned noise.
+ * The demo: the scenario's sample services and mirror tap in front of the embedded pipeline
+ * (memory bus, one worker on in-memory adapters, console) — see `startEmbedded`.
  */
 export async function runDemo(options: DemoOptions): Promise<DemoRun> {
   const config = demoConfig(options.config);
-  const bus = new MemoryBus();
-  const publisher = bus.publisher();
-  const samples = new MemorySampleStore();
-  const noise = new MemoryNoiseStore();
-  const worker = await startWorker({
+  const embedded = await startEmbedded({
     config,
-    source: bus.source(config.kafka.topics.taps, config.worker.groupId),
-    publisher,
-    store: new MemoryPendingStore(),
-    scheduler: new TimerOrphanScheduler(),
-    samples,
-    // Zero-config noise learning, as in a fleet (where it lives in Redis).
-    noise,
     meter: options.meter,
-    clock: systemClock,
     log: (line) => options.log.write(`${line}\n`),
+    ...(options.consoleListenFlag ? { consoleListenFlag: options.consoleListenFlag } : {}),
   });
-  let console_: Awaited<ReturnType<typeof startConsole>> | undefined;
   try {
-    console_ = await startConsole({
-      config,
-      samples,
-      noise: catalogNoise(
-        new NoiseCatalog({ store: noise, config: config.noise, rules: compileRules(config.rules) }),
-      ),
-      log: (line) => options.log.write(`${line}\n`),
-    });
     const run = await runScenario({
       config,
-      publisher,
-      samples,
-      verdicts: () => Promise.resolve(worker.counters.verdicts),
+      publisher: embedded.publisher,
+      samples: embedded.samples,
+      verdicts: () => Promise.resolve(embedded.worker.counters.verdicts),
       meter: options.meter,
       requests: options.requests ?? 2_000,
       concurrency: options.concurrency ?? 16,
@@ -83,17 +59,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     return {
       ...run,
       service: config.service,
-      samples,
-      consoleUrl: console_.url,
+      config,
+      samples: embedded.samples,
+      embedded,
+      consoleUrl: embedded.consoleUrl,
       close: async () => {
         await run.close();
-        await console_?.close();
-        await worker.stop();
+        await embedded.close();
       },
     };
   } catch (error) {
-    await console_?.close();
-    await worker.stop();
+    await embedded.close();
     throw error;
   }
 }

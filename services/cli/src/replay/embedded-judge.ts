@@ -13,8 +13,12 @@ import {
   systemClock,
 } from '@shadowdiff/memory';
 import { startWorker } from '@shadowdiff/worker';
+import { verdictSink } from '../embedded/verdict-sink.js';
 
-/** A worker on the in-memory adapters, fed through the memory bus: the demo's judging path. */
+/**
+ * A worker on the in-memory adapters, fed through the memory bus: the judging path of the embedded
+ * pipeline (services/cli/src/embedded) without its console, which a CI run has no one to show.
+ */
 export interface EmbeddedJudge {
   /** Where TapRecords go (`kafka.topics.taps` on the memory bus). */
   publisher: RecordPublisher;
@@ -31,13 +35,17 @@ export async function startEmbeddedJudge(
   log: (line: string) => void,
 ): Promise<EmbeddedJudge> {
   const bus = new MemoryBus();
-  const publisher = bus.publisher();
   const samples = new MemorySampleStore();
   const noise = new MemoryNoiseStore();
   const worker = await startWorker({
     config,
     source: bus.source(config.kafka.topics.taps, config.worker.groupId),
-    publisher,
+    // Verdicts are counted and dropped, not kept on the bus: memory stays flat over a long capture.
+    publisher: verdictSink(
+      config.kafka.topics.verdicts,
+      () => {},
+      (m) => log(`worker: ${m.topic}: message not delivered in one-process mode (${m.key ?? ''})`),
+    ),
     store: new MemoryPendingStore(),
     scheduler: new TimerOrphanScheduler(),
     samples,
@@ -50,7 +58,7 @@ export async function startEmbeddedJudge(
     log,
   });
   return {
-    publisher,
+    publisher: bus.publisher(),
     samples,
     noise: catalogNoise(
       new NoiseCatalog({ store: noise, config: config.noise, rules: compileRules(config.rules) }),

@@ -142,7 +142,7 @@ describe('shadowdiff replay exits as gate does', () => {
       report,
     ]);
     expect(r.stdout).toContain('PASS');
-    expect(r.stderr).toContain(`cannot write --report ${report}`);
+    expect(r.stderr).toContain(`--report ${report}: cannot write:`);
     expect(existsSync(report)).toBe(false);
     expect(r.code).toBe(1);
   });

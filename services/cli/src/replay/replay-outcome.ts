@@ -1,17 +1,9 @@
-import { writeFileSync } from 'node:fs';
-import { extname } from 'node:path';
 import type { CommandIo, OptionValues, ShadowdiffConfig } from '@shadowdiff/contracts';
-import {
-  ConsoleData,
-  buildEvidence,
-  formatGate,
-  gateRequest,
-  renderReport,
-  runGate,
-} from '@shadowdiff/console';
-import type { GateReport, ReportFormat, TimeRange } from '@shadowdiff/console';
+import { ConsoleData, formatGate, gateRequest, runGate } from '@shadowdiff/console';
+import type { GateReport, TimeRange } from '@shadowdiff/console';
 import { driftSummary, renderSummary } from '../demo/summary.js';
 import type { RouteDrift } from '../demo/summary.js';
+import { writeEvidence } from '../embedded/write-report.js';
 import type { Capture } from './capture.js';
 import type { EmbeddedJudge } from './embedded-judge.js';
 import { SKIP_LABELS } from './replay-run.js';
@@ -90,11 +82,6 @@ export function printReplay(
   io.stdout.write(formatGate(outcome.gate));
 }
 
-function formatOf(file: string): ReportFormat {
-  const ext = extname(file).toLowerCase();
-  return ext === '.html' || ext === '.htm' ? 'html' : ext === '.json' ? 'json' : 'md';
-}
-
 /** The evidence package of this run, as `shadowdiff report` writes it; false when it could not. */
 export async function writeReplayReport(
   file: string,
@@ -103,18 +90,11 @@ export async function writeReplayReport(
   result: ReplayResult,
   log: (line: string) => void,
 ): Promise<boolean> {
-  const report = await buildEvidence(
-    new ConsoleData(judge.samples, judge.noise),
-    config,
-    runRange(result),
-    Date.now(),
-  );
   try {
-    writeFileSync(file, renderReport(report, formatOf(file)));
+    log(await writeEvidence(file, judge, config, runRange(result), Date.now()));
+    return true;
   } catch (error) {
-    log(`cannot write --report ${file}: ${(error as Error).message} — pass a writable path`);
+    log((error as Error).message);
     return false;
   }
-  log(`wrote ${file} (${report.routes.length} routes, ${report.totals.compared} compared pairs)`);
-  return true;
 }

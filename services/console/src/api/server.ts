@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError } from '@shadowdiff/contracts';
+import { ConfigError, listenError } from '@shadowdiff/contracts';
 import type { ShadowdiffConfig } from '@shadowdiff/contracts';
 import type { Clock, SampleStore } from '@shadowdiff/engine';
 import type { ConsoleNoise, NoiseDecisionInput } from '../noise/console-noise.js';
@@ -22,6 +22,8 @@ export interface StartConsoleOptions {
   clock?: Clock;
   /** Listen address, overriding `console.listen` (`host:port`; port 0 picks a free port). */
   listen?: string | number;
+  /** The flag that sets the address, named when it cannot be had. Default `--listen`. */
+  listenFlag?: string;
   /** Environment holding the token (the variable named by `console.tokenEnv`). Default process.env. */
   env?: NodeJS.ProcessEnv;
   /** Start-up and error lines. Default: stderr. The token is never passed here. */
@@ -182,18 +184,21 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
   });
   server.keepAliveTimeout = 5_000;
 
+  const address = options.listen ?? config.console.listen;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (error: Error): void =>
+      reject(listenError(error, 'console.listen', address, options.listenFlag ?? '--listen'));
+    server.once('error', onError);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve();
     });
   });
-  const address = server.address() as AddressInfo;
-  boundPort = address.port;
+  const bound = server.address() as AddressInfo;
+  boundPort = bound.port;
   const shown =
-    host === undefined || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : address.address;
-  const url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${address.port}`;
+    host === undefined || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : bound.address;
+  const url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${bound.port}`;
   log(
     `console: listening on ${url}` +
       (host === undefined ? ' (all interfaces)' : '') +
