@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError, mergeConfig, validateConfig } from '@shadowdiff/contracts';
 import type { Command, CommandIo, OptionValues, ShadowdiffConfig } from '@shadowdiff/contracts';
-import { gateCommand } from '@shadowdiff/console';
+import { GATE_EXIT, gateCommand } from '@shadowdiff/console';
 import { ingestRedaction } from '@shadowdiff/ingest';
 import { positiveInt } from '../demo/report-run.js';
 import { readCapture } from './capture.js';
@@ -20,6 +20,7 @@ const USAGE = [
   'adapters (no Kafka, no Redis), prints the drift table, writes --report, and exits as',
   '`shadowdiff gate` does:',
   '  0 pass   1 fail (diff rate over --max-diff-rate, or p99 ratio)   2 not enough evidence',
+  '(a primary that answers none of the requests is no evidence: 2; a shadow that answers none fails).',
   '',
   'Only GET, HEAD and OPTIONS (tap.mirror.methods) are sent unless --allow-writes, which sends',
   'writes to every side, the primary included. A malformed entry is named (HAR entry index,',
@@ -127,11 +128,24 @@ async function run(config: ShadowdiffConfig, values: OptionValues, io: CommandIo
     });
     // Stopping drains the worker's sample writes: the statistics read next are complete.
     await stop();
+    for (const [role, n] of Object.entries(result.counts.failed)) {
+      if (n !== result.counts.sent) continue;
+      const target = role === 'secondary' ? secondary : targets[role as 'primary' | 'shadow'];
+      log(
+        `--${role} ${target?.origin ?? ''} answered none of the ${n} requests (${result.counts.firstFailure[role as 'primary']}) — is it up, and is the URL right?`,
+      );
+    }
     const outcome = await judgeReplay(runConfig, gateValues, judge, result);
     printReplay(io, values, capture, result, outcome);
     if (typeof values.report === 'string' && values.report !== '') {
       // Evidence asked for but not written is never a pass.
       if (!(await writeReplayReport(values.report, runConfig, judge, result, log))) return 1;
+    }
+    if (result.counts.sent > 0 && result.counts.failed.primary === result.counts.sent) {
+      log(
+        'no baseline to judge the shadow against: exit 2 (not enough evidence), whatever the gate says',
+      );
+      return GATE_EXIT.insufficient;
     }
     return outcome.gate.exitCode;
   } finally {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { deadPort } from '@shadowdiff/testkit';
 import { cli, ordersApi, startUpstream } from './upstreams.test-helpers.js';
 import type { Upstream } from './upstreams.test-helpers.js';
 
@@ -129,6 +130,37 @@ describe('shadowdiff replay exits as gate does', () => {
     expect((await cli(['--help'])).stdout).toMatch(
       /\n {2}replay +Replay a HAR or GoReplay capture/,
     );
+  });
+
+  it('a shadow that answers nothing fails (1); a primary that answers nothing is no evidence (2)', async () => {
+    const up = await startUpstream(ordersApi('primary'));
+    upstreams.push(up);
+    const down = `http://127.0.0.1:${await deadPort()}`;
+    const shadowDown = await cli(['replay', '--from', from, '--primary', up.url, '--shadow', down]);
+    expect(shadowDown.stderr).toContain(
+      `--shadow ${down} answered none of the ${REQUESTS} requests (refused: connect ECONNREFUSED`,
+    );
+    expect(shadowDown.stdout).toContain(`${REQUESTS} got no answer from shadow`);
+    // Exactly what a fleet concludes of a shadow that cannot serve: every pair a status diff.
+    expect(shadowDown.stdout).toMatch(
+      /GET \/api\/users\/\{id\}\s+20\s+100\.0%\s+0\s+status:status/,
+    );
+    expect(shadowDown.code).toBe(1);
+
+    const primaryDown = await cli([
+      'replay',
+      '--from',
+      from,
+      '--primary',
+      down,
+      '--shadow',
+      up.url,
+    ]);
+    expect(primaryDown.stderr).toContain(
+      `--primary ${down} answered none of the ${REQUESTS} requests`,
+    );
+    expect(primaryDown.stderr).toContain('no baseline to judge the shadow against: exit 2');
+    expect(primaryDown.code).toBe(2);
   });
 
   it('an unwritable --report is exit 1 whatever the gate said, and says why', async () => {

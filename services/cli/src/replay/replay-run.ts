@@ -25,6 +25,8 @@ export interface ReplayCounts {
   malformed: number;
   /** Sides that gave no response (refused, timeout, ...), by role. */
   failed: Partial<Record<Role, number>>;
+  /** The first such failure of each role, to say why. */
+  firstFailure: Partial<Record<Role, string>>;
   /** Requests not sent because the run was stopped. */
   notSent: number;
 }
@@ -130,6 +132,7 @@ export async function replayCapture(options: ReplayOptions): Promise<ReplayResul
     skipped: { method: 0, route: 0, body_too_large: 0 },
     malformed: capture.malformed.length,
     failed: {},
+    firstFailure: {},
     notSent: 0,
   };
   const queue: ReplayRequest[] = [];
@@ -163,7 +166,10 @@ export async function replayCapture(options: ReplayOptions): Promise<ReplayResul
             captureBodyBytes: config.tap.captureBodyBytes,
             extraHeaders: extra,
           });
-          if (result.error) counts.failed[role] = (counts.failed[role] ?? 0) + 1;
+          if (result.error) {
+            counts.failed[role] = (counts.failed[role] ?? 0) + 1;
+            counts.firstFailure[role] ??= `${result.error.kind}: ${result.error.message}`;
+          }
           const sent = { traceparent };
           return options.redact(sideRecord(role, traceId, request, sent, result, config, capture));
         }),
