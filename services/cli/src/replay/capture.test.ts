@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectFormat, readCapture } from './capture.js';
 import { outgoingHeaders, targetPath } from './send.js';
+import { cli, ordersApi, startUpstream } from './upstreams.test-helpers.js';
 
 const entry = (method: string, url: string, extra: Record<string, unknown> = {}) => ({
   startedDateTime: '2026-12-07T10:00:00.000Z',
@@ -92,5 +96,46 @@ describe('what a replayed request carries', () => {
   it('keeps a base path of the target URL', () => {
     expect(targetPath(new URL('http://h:1'), '/a?b=1')).toBe('/a?b=1');
     expect(targetPath(new URL('http://h:1/v2/'), '/a')).toBe('/v2/a');
+  });
+});
+
+describe('replay --origin (HAR)', () => {
+  it("replays the first entry's origin by default, any with --origin any; a bad one is named", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shadowdiff-replay-origin-'));
+    const har = join(dir, 'page.har');
+    writeFileSync(
+      har,
+      JSON.stringify({
+        log: {
+          entries: [
+            entry('GET', 'https://shop.example/api/users/1'),
+            entry('GET', 'https://cdn.example/api/users/2'),
+            entry('GET', 'https://shop.example/api/users/3'),
+          ],
+        },
+      }),
+    );
+    const primary = await startUpstream(ordersApi('primary'));
+    const shadow = await startUpstream(ordersApi('shadow'));
+    try {
+      const base = ['replay', '--from', har, '--primary', primary.url, '--shadow', shadow.url];
+      const first = await cli([...base, '--min-pairs', '1']);
+      expect(first.stdout).toContain('2 of 3 requests replayed from page.har; 1 skipped: sent to');
+      expect(primary.seen.map((r) => r.url)).toEqual(['/api/users/1', '/api/users/3']);
+      const cdn = await cli([...base, '--min-pairs', '1', '--origin', 'https://cdn.example/x']);
+      expect(cdn.stdout).toContain('1 of 3 requests replayed');
+      const any = await cli([...base, '--min-pairs', '1', '--origin', 'any']);
+      expect(any.stdout).toContain('3 of 3 requests replayed');
+      expect(any.code).toBe(0);
+      const bad = await cli([...base, '--origin', 'shop']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain(
+        "--origin must be a URL such as https://shop.example, or 'any', got 'shop'",
+      );
+    } finally {
+      await primary.close();
+      await shadow.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -20,6 +20,8 @@ export interface ReplayRequest {
   url: string;
   headers: Headers;
   body: Uint8Array;
+  /** HAR only: the scheme, host and port the browser sent it to (`https://shop.example`). */
+  origin?: string;
 }
 
 /** An entry that was skipped: where it is and why. */
@@ -76,6 +78,7 @@ function readHar(file: string, bytes: Buffer): Capture {
       url: request.url,
       headers: request.headers,
       body: request.body,
+      origin: new URL(entry.request.url).origin,
     });
   }
   return capture;

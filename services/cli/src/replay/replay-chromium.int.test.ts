@@ -35,8 +35,12 @@ const API_CALLS = [
   '/api/products/5?currency=EUR',
 ];
 
-/** The page the browser loads: it calls the API in order, POSTs an order, then says it is done. */
-const PAGE = `<!doctype html><html><head><title>shop</title><link rel="icon" href="data:,"></head>
+/**
+ * The page the browser loads: a stylesheet from another origin (a CDN: a third-party request),
+ * then it calls the API in order, POSTs an order, and says it is done.
+ */
+const page = (cdn: string) => `<!doctype html><html><head><title>shop</title>
+<link rel="icon" href="data:,"><link rel="stylesheet" href="${cdn}/theme.css"></head>
 <body><script>
 (async () => {
   for (const path of ${JSON.stringify(API_CALLS)}) await (await fetch(path)).json();
@@ -54,6 +58,7 @@ describe('shadowdiff replay --from a HAR recorded by Chromium', () => {
   let dir: string;
   let har: string;
   let recorded: Upstream;
+  let cdn: Upstream;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
@@ -64,7 +69,10 @@ describe('shadowdiff replay --from a HAR recorded by Chromium', () => {
     dir = mkdtempSync(join(tmpdir(), 'shadowdiff-replay-har-'));
     har = join(dir, 'shop.har');
     const api = ordersApi('primary');
-    recorded = await startUpstream((req) => (req.url === '/' ? { body: PAGE } : api(req)));
+    // Another origin for the browser: localhost, where the page is on 127.0.0.1.
+    cdn = await startUpstream(() => ({ body: 'body{}', headers: { 'content-type': 'text/css' } }));
+    const cdnUrl = cdn.url.replace('127.0.0.1', 'localhost');
+    recorded = await startUpstream((req) => (req.url === '/' ? { body: page(cdnUrl) } : api(req)));
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -85,6 +93,7 @@ describe('shadowdiff replay --from a HAR recorded by Chromium', () => {
 
   afterAll(async () => {
     await recorded?.close();
+    await cdn?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -94,17 +103,26 @@ describe('shadowdiff replay --from a HAR recorded by Chromium', () => {
       (e) =>
         `${e.request.method} ${new URL(e.request.url).pathname}${new URL(e.request.url).search}`,
     );
-    // What Chromium recorded: the page, each API call, the POST.
+    // What Chromium recorded: the page, the CDN's stylesheet, each API call, the POST.
     expect(recordedRequests).toEqual(
-      expect.arrayContaining(['GET /', ...API_CALLS.map((p) => `GET ${p}`), 'POST /api/orders']),
+      expect.arrayContaining([
+        'GET /',
+        'GET /theme.css',
+        ...API_CALLS.map((p) => `GET ${p}`),
+        'POST /api/orders',
+      ]),
     );
-    const gets = recordedRequests.filter((r) => r.startsWith('GET ')).length;
+    expect(cdn.seen.map((r) => r.url)).toEqual(['/theme.css']);
+    // Replayed: the page's own GETs; not the POST, not the third-party stylesheet.
+    const gets = recordedRequests.filter(
+      (r) => r.startsWith('GET ') && r !== 'GET /theme.css',
+    ).length;
 
     const primary = await startUpstream((req) =>
-      req.url === '/' ? { body: PAGE } : ordersApi('primary')(req),
+      req.url === '/' ? { body: page('') } : ordersApi('primary')(req),
     );
     const shadow = await startUpstream((req) =>
-      req.url === '/' ? { body: PAGE } : ordersApi('shadow')(req),
+      req.url === '/' ? { body: page('') } : ordersApi('shadow')(req),
     );
     try {
       const report = join(dir, 'evidence.md');
@@ -128,14 +146,16 @@ describe('shadowdiff replay --from a HAR recorded by Chromium', () => {
       expect(run.stdout).toMatch(/GET \/api\/users\/\{id\}\s+2\s+0\.0%/);
       expect(run.stdout).toMatch(/GET \/api\/products\/\{id\}\s+1\s+0\.0%/);
       expect(run.stdout).toContain(
-        `${gets} of ${recordedRequests.length} requests replayed from shop.har; 1 skipped: writes (not a safe method; pass --allow-writes)`,
+        `${gets} of ${recordedRequests.length} requests replayed from shop.har; 1 skipped: sent to another origin than --origin (third-party requests of the page); 1 skipped: writes (not a safe method; pass --allow-writes)`,
       );
+      expect(run.stderr).toContain(`replaying the requests shop.har sent to ${recorded.url}`);
       expect(run.stdout).toContain('shadowdiff gate: FAIL (exit 1)');
       expect(run.code).toBe(1);
 
       // Each side got exactly the browser's GETs, with the browser's own headers, and no POST.
       for (const side of [primary, shadow]) {
         expect(side.seen.map((r) => r.method)).not.toContain('POST');
+        expect(side.seen.map((r) => r.url)).not.toContain('/theme.css');
         expect(side.seen).toHaveLength(gets);
         const users = side.seen.find((r) => r.url === '/api/users/1')!;
         expect(users.headers['user-agent']).toMatch(/Chrome\//);

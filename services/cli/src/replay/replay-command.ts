@@ -5,14 +5,15 @@ import { GATE_EXIT, gateCommand } from '@shadowdiff/console';
 import { ingestRedaction } from '@shadowdiff/ingest';
 import { positiveInt } from '../demo/report-run.js';
 import { readCapture } from './capture.js';
+import type { Capture } from './capture.js';
 import { startEmbeddedJudge } from './embedded-judge.js';
 import { checkGateFlags, judgeReplay, printReplay, writeReplayReport } from './replay-outcome.js';
 import { replayCapture } from './replay-run.js';
 
 const USAGE = [
   '--from FILE --primary URL --shadow URL [--secondary URL] [--report FILE]',
-  '       [--concurrency N] [--rate N/s] [--allow-writes] [--max-diff-rate 0.5%] [--min-pairs 100]',
-  '       [--route R] [--max-p99-ratio 1.2] [--json]',
+  '       [--origin URL|any] [--concurrency N] [--rate N/s] [--allow-writes]',
+  '       [--max-diff-rate 0.5%] [--min-pairs 100] [--route R] [--max-p99-ratio 1.2] [--json]',
   '',
   'The CI form of shadowdiff ("shadow before canary"): reads the requests of a HAR file or a',
   'GoReplay capture (`gor --output-file`, .gor), sends each to the primary and the shadow (and the',
@@ -25,7 +26,9 @@ const USAGE = [
   'Only GET, HEAD and OPTIONS (tap.mirror.methods) are sent unless --allow-writes, which sends',
   'writes to every side, the primary included. A malformed entry is named (HAR entry index,',
   'GoReplay block and line) and skipped; skipped and malformed requests are counted in the summary.',
-  'The report format follows the file name: .html, .json, else Markdown.',
+  "From a HAR, only the requests sent to the first entry's origin (the page) are replayed unless",
+  '--origin says another, or any. The report format follows the file name: .html, .json, else',
+  'Markdown.',
   '',
   'Example:',
   '  shadowdiff replay --from traffic.har --primary http://localhost:8080 \\',
@@ -59,6 +62,26 @@ export function parseRequestRate(text: string): number {
     throw new UsageError(`--rate expects requests per second such as 50/s or 50, got '${text}'`);
   }
   return n;
+}
+
+/**
+ * Which recorded origin a HAR is replayed for: `--origin URL`, `--origin any` for all, by default
+ * the origin of its first entry (the page). A page's third-party requests (CDN, analytics) are not
+ * the service under test. GoReplay captures have no origin: every request is replayed.
+ */
+function originFilter(values: OptionValues, capture: Capture): string | undefined {
+  if (capture.format !== 'har') return undefined;
+  const flag = values.origin;
+  if (flag === 'any') return undefined;
+  if (typeof flag === 'string') {
+    if (!URL.canParse(flag)) {
+      throw new UsageError(
+        `--origin must be a URL such as https://shop.example, or 'any', got '${flag}'`,
+      );
+    }
+    return new URL(flag).origin;
+  }
+  return capture.requests[0]?.origin;
 }
 
 function readFrom(values: OptionValues): { path: string; bytes: Buffer } {
@@ -97,6 +120,8 @@ async function run(config: ShadowdiffConfig, values: OptionValues, io: CommandIo
     log(`… and ${capture.malformed.length - shown.length} more malformed entries`);
   }
 
+  const origin = originFilter(values, capture);
+  if (origin !== undefined) log(`replaying the requests ${capture.file} sent to ${origin}`);
   const runConfig = validateConfig(
     mergeConfig(config, {
       // Every side of a request is sent before the next: a short window only bounds a lost side.
@@ -121,6 +146,7 @@ async function run(config: ShadowdiffConfig, values: OptionValues, io: CommandIo
       concurrency,
       ...(rate !== undefined ? { ratePerSecond: rate } : {}),
       allowWrites: values['allow-writes'] === true,
+      ...(origin !== undefined ? { origin } : {}),
       judge,
       redact: ingestRedaction(runConfig, io.env),
       progress: io.stderr,
@@ -170,6 +196,11 @@ export const replayCommand: Command = {
     report: {
       type: 'string',
       description: 'write the evidence package here (.html, .json, else Markdown)',
+    },
+    origin: {
+      type: 'string',
+      description:
+        "HAR: replay the requests sent to this origin only; 'any' for all (default: the first entry's)",
     },
     concurrency: { type: 'string', description: 'requests in flight (default 8)' },
     rate: { type: 'string', description: 'at most this many requests per second, e.g. 50/s' },

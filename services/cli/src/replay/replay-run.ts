@@ -9,6 +9,7 @@ import { createTarget, sendRequest } from './send.js';
 import type { SideResult, Target } from './send.js';
 
 export const SKIP_LABELS = {
+  origin: 'sent to another origin than --origin (third-party requests of the page)',
   method: 'writes (not a safe method; pass --allow-writes)',
   route: 'excluded by tap.mirror include/exclude',
   body_too_large: 'body over tap.mirror.maxBodyBytes',
@@ -40,6 +41,8 @@ export interface ReplayOptions {
   /** Requests per second across all lanes; unlimited when undefined. */
   ratePerSecond?: number;
   allowWrites: boolean;
+  /** HAR: replay only the requests the browser sent to this origin; all when undefined. */
+  origin?: string;
   judge: EmbeddedJudge;
   /** Secrets out before a record reaches the worker, as the tap does. */
   redact: (record: TapRecord) => TapRecord;
@@ -129,7 +132,7 @@ export async function replayCapture(options: ReplayOptions): Promise<ReplayResul
   const counts: ReplayCounts = {
     requests: capture.requests.length,
     sent: 0,
-    skipped: { method: 0, route: 0, body_too_large: 0 },
+    skipped: { origin: 0, method: 0, route: 0, body_too_large: 0 },
     malformed: capture.malformed.length,
     failed: {},
     firstFailure: {},
@@ -137,6 +140,10 @@ export async function replayCapture(options: ReplayOptions): Promise<ReplayResul
   };
   const queue: ReplayRequest[] = [];
   for (const request of capture.requests) {
+    if (options.origin !== undefined && request.origin !== options.origin) {
+      counts.skipped.origin++;
+      continue;
+    }
     const decision = eligible({
       method: request.method,
       url: request.url,
