@@ -125,8 +125,13 @@ async function run(config: ShadowdiffConfig, values: OptionValues, io: CommandIo
   const runConfig = validateConfig(
     mergeConfig(config, {
       // Every side of a request is sent before the next: a short window only bounds a lost side.
-      worker: { windowMs: Math.min(config.worker.windowMs, 3_000) },
-      ...(secondary ? { noise: { secondary: { enabled: true } } } : {}),
+      // The roles are the sides given: a config that expects a secondary must not orphan every
+      // pair of a replay without --secondary.
+      worker: {
+        windowMs: Math.min(config.worker.windowMs, 3_000),
+        roles: secondary ? ['primary', 'shadow', 'secondary'] : ['primary', 'shadow'],
+      },
+      noise: { secondary: { enabled: secondary !== undefined } },
     }),
     'replay config',
   );

@@ -81,4 +81,32 @@ describe('shadowdiff replay --secondary', () => {
     });
     expect(run.code).toBe(0);
   });
+
+  it('a config that expects a secondary does not orphan a replay without --secondary', async () => {
+    const [primary, shadow] = await Promise.all(
+      (['primary', 'shadow'] as const).map((role) => startUpstream(ordersApi(role))),
+    );
+    upstreams.push(primary!, shadow!);
+    const config = join(dir, 'shadowdiff.yaml');
+    writeFileSync(config, 'noise:\n  secondary:\n    enabled: true\n');
+    const run = await cli([
+      'replay',
+      '--config',
+      config,
+      '--from',
+      from,
+      '--primary',
+      primary!.url,
+      '--shadow',
+      shadow!.url,
+      '--min-pairs',
+      '1',
+      '--max-diff-rate',
+      '60%',
+      '--json',
+    ]);
+    const out = JSON.parse(run.stdout) as { verdicts: number; routes: { orphans: number }[] };
+    expect(out.verdicts).toBe(REQUESTS);
+    expect(out.routes.reduce((n, r) => n + r.orphans, 0)).toBe(0);
+  });
 });
