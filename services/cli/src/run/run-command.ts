@@ -51,6 +51,13 @@ export function runConfig(config: ShadowdiffConfig, values: OptionValues): Shado
     }),
     'run config',
   );
+  const missing = (['primary', 'shadow'] as const).filter((k) => out.tap[k] === undefined);
+  if (missing.length > 0) {
+    // Before anything binds a port: the one thing `run` cannot guess.
+    throw new UsageError(
+      `${missing.map((k) => `tap.${k}`).join(', ')}: mirror mode needs both services — set them or pass ${missing.map((k) => `--${k} http://host:port`).join(' ')}`,
+    );
+  }
   const tapAt = String(out.tap.listen).replace(/^:/, '127.0.0.1:');
   for (const side of ['primary', 'shadow'] as const) {
     if (hostPort(out.tap[side]) === tapAt) {
