@@ -2,6 +2,7 @@ import type { Command } from '@shadowdiff/contracts';
 import { demoCommand } from './demo-command.js';
 import { upCommand } from './up-command.js';
 import { runCommand } from './run/run-command.js';
+import { replayCommand } from './replay/replay-command.js';
 import { tapCommand } from '@shadowdiff/tap';
 import { noiseCommand, workerCommand } from '@shadowdiff/worker';
 import { goreplayCommand, importHarCommand } from '@shadowdiff/ingest';
@@ -12,6 +13,7 @@ export const COMMANDS: readonly Command[] = [
   demoCommand,
   runCommand,
   upCommand,
+  replayCommand,
   tapCommand,
   workerCommand,
   goreplayCommand,

@@ -26,7 +26,7 @@ export { runGate } from './gate/run-gate.js';
 export type { GateRequest } from './gate/run-gate.js';
 export { formatGate } from './gate/gate-format.js';
 export type { GateReport, GateScope } from './gate/gate-format.js';
-export { gateCommand } from './gate/gate-command.js';
+export { gateCommand, gateRequest } from './gate/gate-command.js';
 export { buildEvidence, REPORT_SCHEMA } from './report/evidence.js';
 export type { EvidenceReport } from './report/evidence.js';
 export { renderMarkdown } from './report/render-markdown.js';

@@ -4,10 +4,19 @@ export { GoReplayAdapter } from './goreplay/goreplay-adapter.js';
 export type { GoReplayAdapterOptions, GoReplayStats } from './goreplay/goreplay-adapter.js';
 export { runGoReplayMiddleware } from './goreplay/run-middleware.js';
 export type { MiddlewareStreams } from './goreplay/run-middleware.js';
-export { decodeGoReplayLine, encodeGoReplayLine, GOREPLAY_TYPES } from './goreplay/protocol.js';
+export {
+  decodeGoReplayLine,
+  decodeGoReplayPayload,
+  encodeGoReplayLine,
+  GOREPLAY_TYPES,
+} from './goreplay/protocol.js';
+export { readGoReplayFile, GOREPLAY_FILE_SEPARATOR } from './goreplay/capture-file.js';
+export type { GoReplayFileBlock } from './goreplay/capture-file.js';
 export type { GoReplayMessage, GoReplayType, GoReplayDecode } from './goreplay/protocol.js';
-export { parseHar, HarFormatError } from './har/har-format.js';
-export type { HarEntry } from './har/har-format.js';
+export { parseHar, parseHarEntries, HarFormatError } from './har/har-format.js';
+export type { HarEntry, MalformedHarEntry } from './har/har-format.js';
+export { harEntryToRecord } from './har/har-record.js';
+export type { HarRecordContext } from './har/har-record.js';
 export { pairEntries } from './har/pair-entries.js';
 export type { EntryPair, Pairing, PairedBy } from './har/pair-entries.js';
 export { planHarImport } from './har/plan-har-import.js';
@@ -26,5 +35,6 @@ export { PublishQueue } from './publish/publish-queue.js';
 export type { PublishQueueOptions, PublishQueueStats } from './publish/publish-queue.js';
 export { toOutbound } from './publish/to-outbound.js';
 export { redactRecord } from './redact-record.js';
+export { ingestRedaction } from './kafka-wiring.js';
 export { createProgressBar, renderProgress } from './progress-bar.js';
 export type { ProgressBar, ProgressStream } from './progress-bar.js';

@@ -36,7 +36,14 @@ export function decodeGoReplayLine(line: string): GoReplayDecode {
   const hex = line.endsWith('\r') ? line.slice(0, -1) : line;
   if (hex.length === 0) return { ok: false, reason: 'empty line' };
   if (!HEX.test(hex)) return { ok: false, reason: 'line is not hex-encoded' };
-  const payload = Buffer.from(hex, 'hex');
+  return decodeGoReplayPayload(Buffer.from(hex, 'hex'));
+}
+
+/**
+ * Decodes one payload once unframed: the header line `type id timestamp [latency]`, then the raw
+ * HTTP bytes. Shared by the middleware protocol (hex lines) and capture files (`--output-file`).
+ */
+export function decodeGoReplayPayload(payload: Buffer): GoReplayDecode {
   const headerEnd = payload.indexOf(LF);
   if (headerEnd < 0) return { ok: false, reason: 'no header line before the HTTP payload' };
   const fields = payload.subarray(0, headerEnd).toString('latin1').trim().split(/ +/);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { harDocument, harEntry } from './har-fixtures.test-helpers.js';
-import { HarFormatError, parseHar } from './har-format.js';
+import { HarFormatError, parseHar, parseHarEntries } from './har-format.js';
 
 function errorOf(fn: () => unknown): HarFormatError {
   try {
@@ -63,6 +63,33 @@ describe('parseHar', () => {
     delete noHeaders.request.headers;
     expect(errorOf(() => parseHar(harDocument([noHeaders]), 'c.har')).message).toBe(
       'c.har: entry 0, field request.headers: Required',
+    );
+  });
+
+  it('parseHarEntries keeps the good entries and names each bad one, for callers that skip', () => {
+    const bad = harEntry({ url: '/relative' });
+    const noMethod = harEntry({ url: 'https://a/q' }) as { request: Record<string, unknown> };
+    delete noMethod.request.method;
+    const { entries, malformed } = parseHarEntries(
+      harDocument([
+        harEntry({ url: 'https://a/x' }),
+        bad,
+        harEntry({ url: 'https://a/y' }),
+        noMethod,
+      ]),
+      'd.har',
+    );
+    expect(entries.map((e) => [e.index, e.entry.request.url])).toEqual([
+      [0, 'https://a/x'],
+      [2, 'https://a/y'],
+    ]);
+    expect(malformed).toEqual([
+      { index: 1, field: 'request.url', reason: 'expected an absolute URL' },
+      { index: 3, field: 'request.method', reason: 'Required' },
+    ]);
+    // The document itself must still be a HAR.
+    expect(errorOf(() => parseHarEntries('[]', 'd.har')).message).toMatch(
+      /^d\.har: .*log\.entries/,
     );
   });
 });

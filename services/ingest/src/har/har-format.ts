@@ -81,8 +81,22 @@ function fieldPath(path: (string | number)[]): string {
   );
 }
 
-/** Parses a HAR document. Throws HarFormatError naming the first bad entry (by index) and field. */
-export function parseHar(text: string, file: string): HarEntry[] {
+/** A HAR entry that does not fit the schema: its index, the first bad field and why. */
+export interface MalformedHarEntry {
+  index: number;
+  field: string | undefined;
+  reason: string;
+}
+
+/**
+ * Parses a HAR document entry by entry: the entries that fit (with their index in `log.entries`)
+ * and the ones that do not, each naming its index and first bad field, so a caller can skip them.
+ * Throws HarFormatError only when the document itself is not a HAR (not JSON, no `log.entries`).
+ */
+export function parseHarEntries(
+  text: string,
+  file: string,
+): { entries: { index: number; entry: HarEntry }[]; malformed: MalformedHarEntry[] } {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -104,10 +118,24 @@ export function parseHar(text: string, file: string): HarEntry[] {
       `${issue.message} — is this a HAR file? It needs log.entries[]`,
     );
   }
-  return doc.data.log.entries.map((entry, index) => {
+  const entries: { index: number; entry: HarEntry }[] = [];
+  const malformed: MalformedHarEntry[] = [];
+  doc.data.log.entries.forEach((entry, index) => {
     const parsed = harEntrySchema.safeParse(entry);
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0]!;
-    throw new HarFormatError(file, index, fieldPath(issue.path), issue.message);
+    if (parsed.success) {
+      entries.push({ index, entry: parsed.data });
+    } else {
+      const issue = parsed.error.issues[0]!;
+      malformed.push({ index, field: fieldPath(issue.path), reason: issue.message });
+    }
   });
+  return { entries, malformed };
+}
+
+/** Parses a HAR document. Throws HarFormatError naming the first bad entry (by index) and field. */
+export function parseHar(text: string, file: string): HarEntry[] {
+  const { entries, malformed } = parseHarEntries(text, file);
+  const bad = malformed[0];
+  if (bad) throw new HarFormatError(file, bad.index, bad.field, bad.reason);
+  return entries.map((e) => e.entry);
 }
