@@ -206,18 +206,14 @@ describe('shadowdiff run: your own services in one process', () => {
     // The drifting field is found on exactly the drifting quarter.
     const paths = (v: Verdict) => v.diffs.map((d) => d.path);
     expect(verdicts.filter((v) => paths(v).includes('/name'))).toHaveLength(gets / 4);
-    // The per-call number was a diff until learned (50 samples), then taken out as learned noise
-    // on every later verdict, in the order they were decided.
-    const learnedAt = verdicts.findIndex((v) =>
-      v.suppressed.some((x) => x.path === '/requestSeq' && x.reason === 'learned'),
-    );
-    expect(learnedAt).toBeGreaterThanOrEqual(50);
-    expect(learnedAt).toBeLessThanOrEqual(gets / 2);
-    expect(verdicts.slice(0, learnedAt).every((v) => paths(v).includes('/requestSeq'))).toBe(true);
-    for (const v of verdicts.slice(learnedAt)) {
+    // The per-call number differs between two calls of the primary itself: self-check (on by
+    // default) proves it noise from the very first pair, and the route keeps it as learned noise.
+    for (const v of verdicts) {
       expect(paths(v)).not.toContain('/requestSeq');
-      expect(v.suppressed).toContainEqual({ kind: 'body', path: '/requestSeq', reason: 'learned' });
+      const why = v.suppressed.find((x) => x.path === '/requestSeq')?.reason;
+      expect(['secondary', 'learned']).toContain(why);
     }
+    expect(verdicts.some((v) => v.suppressed.some((x) => x.reason === 'learned'))).toBe(true);
 
     // The drift table on stdout, and the evidence package.
     const out = first.stdout();
