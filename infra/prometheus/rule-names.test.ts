@@ -26,6 +26,7 @@ describe('Prometheus rules read real metric names', () => {
       return exportedMetricsRead(rule!.expr, ctx);
     };
     expect(read('ShadowDiffRateHigh')).toContain('shadow_pairs_total');
+    expect(read('ShadowDiffRateHigh')).toContain('shadow_pairs_noise_pending_total');
     expect(read('ShadowOrphanRateHigh')).toContain('shadow_pairs_total');
     expect(read('ShadowErrorRateHigh')).toContain('shadow_responses_total');
     expect(read('ShadowPipelineLagHigh')).toContain('shadow_pipeline_lag_seconds_bucket');

@@ -89,13 +89,26 @@ describe('Prometheus rules (promtool)', () => {
   it('fails when the diff-rate threshold is raised above the seeded drift', () => {
     const dir = mutatedCopy('rules/shadowdiff.alerts.yml', (t) =>
       t.replace(
-        'service_route:shadow_diff_rate:ratio_rate5m > 0.01',
-        'service_route:shadow_diff_rate:ratio_rate5m > 0.2',
+        'service_route:shadow_diff_rate_decided:ratio_rate5m > 0.01',
+        'service_route:shadow_diff_rate_decided:ratio_rate5m > 0.2',
       ),
     );
     const run = runPromtool(promtool, ['test', 'rules', ...testFiles], dir);
     expect(run.status).not.toBe(0);
     expect(run.output).toMatch(/alertname: ShadowDiffRateHigh/);
+  });
+
+  it('fails when the diff-rate alert counts undecided noise (a warming route would page)', () => {
+    const dir = mutatedCopy('rules/shadowdiff.alerts.yml', (t) =>
+      t.replace(
+        'service_route:shadow_diff_rate_decided:ratio_rate5m > 0.01',
+        'service_route:shadow_diff_rate:ratio_rate5m > 0.01',
+      ),
+    );
+    const run = runPromtool(promtool, ['test', 'rules', ...testFiles], dir);
+    expect(run.status).not.toBe(0);
+    expect(run.output).toMatch(/alertname: ShadowDiffRateHigh/);
+    expect(run.output).toMatch(/GET \/warming/);
   });
 
   it('fails when the latency-drift 5 ms floor is dropped (a 1.5 -> 3.5 ms route would page)', () => {

@@ -93,6 +93,7 @@ describe('metric catalog', () => {
     const pipeline = prometheusPipeline();
     const metrics = new ShadowMetrics(pipeline.meter);
     metrics.recordVerdict(verdict, 25);
+    metrics.recordVerdict({ ...verdict, traceId: 't2', noisePending: true }, 25);
     metrics.recordLate('orders', 'GET /orders/{id}', 'shadow');
     metrics.recordDlq('orders', 'ERR_DECODE_MAGIC');
     const samples = await pipeline.scrape();

@@ -30,6 +30,7 @@ export interface Instrument {
 /** Kinds of the worker's instruments, keyed like METRIC_NAMES. */
 export const WORKER_KINDS: Record<keyof typeof METRIC_NAMES, InstrumentKind> = {
   pairs: 'counter',
+  pairsNoisePending: 'counter',
   diffs: 'counter',
   suppressed: 'counter',
   latency: 'histogram',

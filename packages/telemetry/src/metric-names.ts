@@ -18,6 +18,8 @@ export const METRICS_VERSION = 2;
 
 export const METRIC_NAMES = {
   pairs: 'shadow.pairs',
+  /** Additive (metrics v2): diff pairs whose every finding is noise still being decided. */
+  pairsNoisePending: 'shadow.pairs.noise_pending',
   diffs: 'shadow.diffs',
   suppressed: 'shadow.suppressed',
   latency: 'shadow.latency.seconds',

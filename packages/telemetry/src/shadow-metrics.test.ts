@@ -67,6 +67,15 @@ describe('ShadowMetrics', () => {
       }),
       42,
     );
+    m.recordVerdict(
+      verdict({
+        traceId: 't-pending',
+        outcome: 'diff',
+        diffs: [{ kind: 'body', path: '/token', op: 'replace', severity: 'minor' }],
+        noisePending: true,
+      }),
+      42,
+    );
     m.recordLate('orders', 'GET /orders/{id}', 'shadow');
     m.recordDlq('orders', 'ERR_DECODE_MAGIC');
     const got = await h.collect();
@@ -78,6 +87,7 @@ describe('ShadowMetrics', () => {
       }
     }
     expect(points(got.get('shadow.pairs'))[0]?.attributes.outcome).toBe('diff');
+    expect(points(got.get('shadow.pairs.noise_pending'))[0]?.value).toBe(1);
     expect(points(got.get('shadow.diffs'))[0]?.attributes).toMatchObject({
       kind: 'body',
       path: '/total',
@@ -162,6 +172,35 @@ describe('ShadowMetrics', () => {
       (p) => `${String(p.attributes.route)} ${String(p.attributes.path)} ${String(p.value)}`,
     );
     expect(diffPoints.sort()).toEqual(['GET /one /a 1', 'GET /one other 1', 'other other 2']);
+  });
+
+  it('counts noise-pending diff pairs apart, and still as diffs in shadow.pairs', async () => {
+    const h = harness();
+    shutdown = h.shutdown;
+    const m = new ShadowMetrics(h.meter);
+    const token = [
+      { kind: 'body' as const, path: '/token', op: 'replace' as const, severity: 'minor' as const },
+    ];
+    m.recordVerdicts([
+      { verdict: verdict({ traceId: 'a', outcome: 'diff', diffs: token, noisePending: true }) },
+      { verdict: verdict({ traceId: 'b', outcome: 'diff', diffs: token, noisePending: true }) },
+      { verdict: verdict({ traceId: 'c', outcome: 'diff', diffs: token }) },
+      { verdict: verdict({ traceId: 'd', outcome: 'match' }) },
+      { verdict: verdict({ traceId: 'e', route: 'GET /other', outcome: 'diff', diffs: token }) },
+    ]);
+    const got = await h.collect();
+    const diffPairs = points(got.get('shadow.pairs'))
+      .filter((p) => p.attributes.outcome === 'diff')
+      .map((p) => `${String(p.attributes.route)} ${p.value}`)
+      .sort();
+    expect(diffPairs).toEqual(['GET /orders/{id} 3', 'GET /other 1']);
+    const pending = points(got.get('shadow.pairs.noise_pending'));
+    expect(pending.map((p) => [p.attributes.route, p.value])).toEqual([['GET /orders/{id}', 2]]);
+    expect(pending[0]?.attributes).toEqual({
+      env: 'shadow',
+      service: 'orders',
+      route: 'GET /orders/{id}',
+    });
   });
 
   it('names status classes', () => {

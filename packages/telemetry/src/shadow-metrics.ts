@@ -20,6 +20,7 @@ export function statusClass(status: number | undefined): string {
 export class ShadowMetrics {
   readonly limiter: LabelLimiter;
   private readonly pairs: Counter;
+  private readonly noisePending: Counter;
   private readonly diffs: Counter;
   private readonly suppressed: Counter;
   private readonly latency: Histogram;
@@ -32,6 +33,11 @@ export class ShadowMetrics {
     this.limiter = new LabelLimiter(options);
     this.pairs = meter.createCounter(METRIC_NAMES.pairs, {
       description: 'Traces judged, by outcome (match, diff, orphan, error)',
+      unit: '{pair}',
+    });
+    this.noisePending = meter.createCounter(METRIC_NAMES.pairsNoisePending, {
+      description:
+        'Diff pairs whose only findings are noise candidates the learner is still deciding (also in shadow.pairs outcome=diff)',
       unit: '{pair}',
     });
     this.diffs = meter.createCounter(METRIC_NAMES.diffs, {
@@ -72,7 +78,8 @@ export class ShadowMetrics {
   }
 
   /**
-   * Counts one verdict: `shadow.pairs`, one `shadow.diffs` / `shadow.suppressed` point per entry,
+   * Counts one verdict: `shadow.pairs` (and `shadow.pairs.noise_pending` for a `diff` verdict
+   * marked `noisePending`), one `shadow.diffs` / `shadow.suppressed` point per entry,
    * `shadow.latency.seconds` and `shadow.responses` per present role, and
    * `shadow.pipeline.lag.seconds` when `lagMs` is given (undefined for orphans, whose lag is the
    * window by construction). Verdicts carry milliseconds; the histograms record seconds.
@@ -99,6 +106,9 @@ export class ShadowMetrics {
       const route = base.route as string;
       const k = `${verdict.service}\u0000${route}\u0000`;
       bump(this.pairs, `p${k}${verdict.outcome}`, () => ({ ...base, outcome: verdict.outcome }));
+      if (verdict.noisePending === true && verdict.outcome === 'diff') {
+        bump(this.noisePending, `n${k}`, () => base);
+      }
       for (const d of verdict.diffs) {
         const path = this.limiter.path(route, d.kind, d.path);
         bump(this.diffs, `d${k}${d.kind}\u0000${d.severity}\u0000${path}`, () => ({

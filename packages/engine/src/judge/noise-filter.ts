@@ -18,4 +18,10 @@ export interface NoiseFilter {
    * so a reordered set normalizes away exactly as a configured one would. Default: `configured`.
    */
   rule?(route: string, configured: CompiledRouteRule | undefined): CompiledRouteRule | undefined;
+  /**
+   * Optional: whether a finding left in `verdict.diffs` is noise still being decided (a candidate
+   * with too little evidence yet). A diff verdict whose every finding is pending is marked
+   * `noisePending` (the diff-rate alert leaves it out). Default: never.
+   */
+  pending?(route: string, kind: DiffKind, path: string, op: DiffOp): boolean;
 }
