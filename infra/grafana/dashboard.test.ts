@@ -37,6 +37,7 @@ describe('Grafana dashboard', () => {
     const read = new Set(queries.flatMap((q) => [...exportedMetricsRead(q.expr, ctx)]));
     for (const metric of [
       'shadow_pairs_total',
+      'shadow_pairs_noise_pending_total',
       'shadow_diffs_total',
       'shadow_latency_seconds_bucket',
       'shadow_responses_total',
