@@ -37,10 +37,11 @@ describe('Grafana dashboard', () => {
     const read = new Set(queries.flatMap((q) => [...exportedMetricsRead(q.expr, ctx)]));
     for (const metric of [
       'shadow_pairs_total',
+      'shadow_pairs_noise_pending_total',
       'shadow_diffs_total',
-      'shadow_latency_bucket',
+      'shadow_latency_seconds_bucket',
       'shadow_responses_total',
-      'shadow_pipeline_lag_bucket',
+      'shadow_pipeline_lag_seconds_bucket',
       'shadow_tap_records_total',
       'shadow_dlq_total',
       'shadow_late_total',
@@ -64,6 +65,18 @@ describe('Grafana dashboard', () => {
     }
   });
 
+  it('shows durations in seconds: every panel reading a _seconds series has unit s', () => {
+    const panels = (
+      dashboard.panels as {
+        title: string;
+        targets?: { expr?: string }[];
+        fieldConfig?: { defaults?: { unit?: string } };
+      }[]
+    ).filter((p) => (p.targets ?? []).some((t) => /_seconds(_bucket|:)/.test(t.expr ?? '')));
+    expect(panels.length).toBeGreaterThanOrEqual(3);
+    for (const p of panels) expect(p.fieldConfig?.defaults?.unit, p.title).toBe('s');
+  });
+
   it('has unique panel ids and a stable uid for provisioning links', () => {
     const ids = dashboard.panels.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
@@ -83,7 +96,9 @@ describe('the metric-name check itself', () => {
       /unknown metric shadow_pairs\b.*did you mean shadow_pairs_total/,
     );
     expect(check('shadow_latency_milliseconds_bucket{env="shadow"}')[0]).toMatch(/unknown metric/);
-    expect(check('shadow_pipeline_lag_seconds_bucket{env="shadow"}')[0]).toMatch(/unknown metric/);
+    // Metrics v1 names (unit only in `# UNIT`): gone in v2.
+    expect(check('shadow_latency_bucket{env="shadow"}')[0]).toMatch(/unknown metric/);
+    expect(check('shadow_pipeline_lag_bucket{env="shadow"}')[0]).toMatch(/unknown metric/);
   });
   it('rejects a missing env filter and syntax errors', () => {
     expect(check('sum(rate(shadow_pairs_total[5m]))')).toEqual([

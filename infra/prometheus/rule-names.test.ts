@@ -19,16 +19,18 @@ describe('Prometheus rules read real metric names', () => {
     expect(checkQuery(expr, ctx)).toEqual([]);
   });
 
-  it('alerts cover diff rate, orphans, shadow errors, pipeline lag and tap drops', () => {
+  it('alerts cover diff rate, orphans, shadow errors, latency drift, pipeline lag and tap drops', () => {
     const read = (alert: string) => {
       const rule = rules.alerts.find((a) => a.alert === alert);
       expect(rule, alert).toBeDefined();
       return exportedMetricsRead(rule!.expr, ctx);
     };
     expect(read('ShadowDiffRateHigh')).toContain('shadow_pairs_total');
+    expect(read('ShadowDiffRateHigh')).toContain('shadow_pairs_noise_pending_total');
     expect(read('ShadowOrphanRateHigh')).toContain('shadow_pairs_total');
     expect(read('ShadowErrorRateHigh')).toContain('shadow_responses_total');
-    expect(read('ShadowPipelineLagHigh')).toContain('shadow_pipeline_lag_bucket');
+    expect(read('ShadowPipelineLagHigh')).toContain('shadow_pipeline_lag_seconds_bucket');
+    expect(read('ShadowLatencyRegressed')).toContain('shadow_latency_seconds_bucket');
     expect(read('ShadowTapDroppingRecords')).toContain('shadow_tap_records_total');
   });
 });

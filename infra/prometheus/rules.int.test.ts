@@ -89,13 +89,48 @@ describe('Prometheus rules (promtool)', () => {
   it('fails when the diff-rate threshold is raised above the seeded drift', () => {
     const dir = mutatedCopy('rules/shadowdiff.alerts.yml', (t) =>
       t.replace(
-        'service_route:shadow_diff_rate:ratio_rate5m > 0.01',
-        'service_route:shadow_diff_rate:ratio_rate5m > 0.2',
+        'service_route:shadow_diff_rate_decided:ratio_rate5m > 0.01',
+        'service_route:shadow_diff_rate_decided:ratio_rate5m > 0.2',
       ),
     );
     const run = runPromtool(promtool, ['test', 'rules', ...testFiles], dir);
     expect(run.status).not.toBe(0);
     expect(run.output).toMatch(/alertname: ShadowDiffRateHigh/);
+  });
+
+  it('fails when the diff-rate alert counts undecided noise (a warming route would page)', () => {
+    const dir = mutatedCopy('rules/shadowdiff.alerts.yml', (t) =>
+      t.replace(
+        'service_route:shadow_diff_rate_decided:ratio_rate5m > 0.01',
+        'service_route:shadow_diff_rate:ratio_rate5m > 0.01',
+      ),
+    );
+    const run = runPromtool(promtool, ['test', 'rules', ...testFiles], dir);
+    expect(run.status).not.toBe(0);
+    expect(run.output).toMatch(/alertname: ShadowDiffRateHigh/);
+    expect(run.output).toMatch(/GET \/warming/);
+  });
+
+  it('fails when the latency-drift 5 ms floor is dropped (a 1.5 -> 3.5 ms route would page)', () => {
+    const dir = mutatedCopy('rules/shadowdiff.alerts.yml', (t) =>
+      t.replace('p50_excess_seconds:5m >= 0.005', 'p50_excess_seconds:5m >= 0'),
+    );
+    const run = runPromtool(promtool, ['test', 'rules', ...testFiles], dir);
+    expect(run.status).not.toBe(0);
+    expect(run.output).toMatch(/alertname: ShadowLatencyRegressed/);
+    expect(run.output).toMatch(/GET \/tiny/);
+  });
+
+  it('fails when latency drift is read from p99 instead of the paired p50', () => {
+    const dir = mutatedCopy('rules/shadowdiff.rules.yml', (t) =>
+      t.replace(
+        /(service_route:shadow_latency_p50:ratio_5m\n\s+expr: \|\n\s+)service_route_role:shadow_latency_seconds:p50_5m/,
+        '$1service_route_role:shadow_latency_seconds:p99_5m',
+      ),
+    );
+    const run = runPromtool(promtool, ['test', 'rules', ...testFiles], dir);
+    expect(run.status).not.toBe(0);
+    expect(run.output).toMatch(/service_route:shadow_latency_p50:ratio_5m/);
   });
 
   it('fails when the env="shadow" filter is dropped (staging traffic would count)', () => {

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import {
   TAP_INSTRUMENTS,
   WORKER_KINDS,
+  otlpPrometheusName,
   prometheusNames,
   workerInstruments,
 } from './metric-catalog.js';
@@ -59,18 +60,40 @@ describe('metric catalog', () => {
 
   it('maps names by the documented rule', () => {
     expect(prometheusNames('shadow.pairs', 'counter')).toEqual(['shadow_pairs_total']);
-    expect(prometheusNames('shadow.pipeline.lag', 'histogram')).toEqual([
-      'shadow_pipeline_lag_bucket',
-      'shadow_pipeline_lag_sum',
-      'shadow_pipeline_lag_count',
+    expect(prometheusNames('shadow.pipeline.lag.seconds', 'histogram')).toEqual([
+      'shadow_pipeline_lag_seconds_bucket',
+      'shadow_pipeline_lag_seconds_sum',
+      'shadow_pipeline_lag_seconds_count',
     ]);
     expect(prometheusNames('a..b-c', 'gauge')).toEqual(['a_b_c']);
+  });
+
+  it('gives the names OTLP -> Prometheus translation gives (unit word appended once)', () => {
+    expect(otlpPrometheusName('shadow.latency.seconds', 's', 'histogram')).toBe(
+      'shadow_latency_seconds',
+    );
+    expect(otlpPrometheusName('shadow.latency', 's', 'histogram')).toBe('shadow_latency_seconds');
+    expect(otlpPrometheusName('shadow.pairs', '{pair}', 'counter')).toBe('shadow_pairs_total');
+    expect(otlpPrometheusName('shadow.tap.buffer.bytes', 'By', 'gauge')).toBe(
+      'shadow_tap_buffer_bytes',
+    );
+    // Every worker instrument: the scrape name (exporter-prometheus) is the translated name.
+    const units: Record<string, string> = {
+      histogram: 's',
+      counter: '{x}',
+      gauge: '',
+    };
+    for (const i of workerInstruments()) {
+      const family = prometheusNames(i.otelName, i.kind)[0]!.replace(/_bucket$/, '');
+      expect(otlpPrometheusName(i.otelName, units[i.kind]!, i.kind), i.otelName).toBe(family);
+    }
   });
 
   it('matches what the worker instruments really expose through exporter-prometheus', async () => {
     const pipeline = prometheusPipeline();
     const metrics = new ShadowMetrics(pipeline.meter);
     metrics.recordVerdict(verdict, 25);
+    metrics.recordVerdict({ ...verdict, traceId: 't2', noisePending: true }, 25);
     metrics.recordLate('orders', 'GET /orders/{id}', 'shadow');
     metrics.recordDlq('orders', 'ERR_DECODE_MAGIC');
     const samples = await pipeline.scrape();
@@ -99,9 +122,11 @@ describe('metric catalog', () => {
     const tap = await startTap({
       config: validateConfig({
         service: 'orders',
+        // Mirror mode: the shadow-duration histogram is recorded per shadow request.
         tap: {
-          mode: 'sidecar',
-          upstream: `http://127.0.0.1:${port}`,
+          mode: 'mirror',
+          primary: `http://127.0.0.1:${port}`,
+          shadow: `http://127.0.0.1:${port}`,
           listen: '127.0.0.1:0',
           adminListen: '127.0.0.1:0',
         },
@@ -115,9 +140,9 @@ describe('metric catalog', () => {
       const response = await fetch(`${tap.url}/orders/1`);
       expect(response.status).toBe(200);
       await response.text();
-      for (let i = 0; i < 200 && published.length === 0; i++)
+      for (let i = 0; i < 200 && published.length < 2; i++)
         await new Promise((r) => setTimeout(r, 10));
-      expect(published).toHaveLength(1);
+      expect(published).toHaveLength(2);
       const samples = await pipeline.scrape();
       for (const instrument of TAP_INSTRUMENTS) {
         for (const name of prometheusNames(instrument.otelName, instrument.kind)) {

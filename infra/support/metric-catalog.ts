@@ -1,3 +1,4 @@
+import { TAP_SHADOW_LATENCY } from '@shadowdiff/tap';
 import { METRIC_NAMES } from '@shadowdiff/telemetry';
 
 /**
@@ -12,8 +13,11 @@ import { METRIC_NAMES } from '@shadowdiff/telemetry';
  *   2. a counter (monotonic sum) gets `_total` (`shadow_pairs_total`);
  *   3. a histogram is three series: `_bucket`, `_sum`, `_count`;
  *   4. gauges and up-down counters keep the name;
- *   5. no unit suffix: this exporter version writes the unit only as a `# UNIT` comment
- *      (`shadow.latency` in ms is `shadow_latency_bucket`, not `..._milliseconds_bucket`).
+ *   5. no unit suffix: this exporter version writes the unit only as a `# UNIT` comment. So
+ *      (metrics v2) every duration names its unit itself, as the last word of the OTel name, in
+ *      seconds: `shadow.latency.seconds` (unit `s`) is `shadow_latency_seconds_bucket` — the
+ *      same name OTLP -> Prometheus translation gives (it appends `_seconds` for unit `s` only
+ *      when the name does not already end with it; `otlpPrometheusName` below).
  */
 export type InstrumentKind = 'counter' | 'histogram' | 'gauge';
 
@@ -26,6 +30,7 @@ export interface Instrument {
 /** Kinds of the worker's instruments, keyed like METRIC_NAMES. */
 export const WORKER_KINDS: Record<keyof typeof METRIC_NAMES, InstrumentKind> = {
   pairs: 'counter',
+  pairsNoisePending: 'counter',
   diffs: 'counter',
   suppressed: 'counter',
   latency: 'histogram',
@@ -42,6 +47,7 @@ export const WORKER_KINDS: Record<keyof typeof METRIC_NAMES, InstrumentKind> = {
  */
 export const TAP_INSTRUMENTS: readonly Instrument[] = [
   { otelName: 'shadow.tap.records', kind: 'counter', exportedBy: 'tap' },
+  { otelName: TAP_SHADOW_LATENCY, kind: 'histogram', exportedBy: 'tap' },
 ];
 
 export function workerInstruments(): Instrument[] {
@@ -63,6 +69,28 @@ export function prometheusNames(otelName: string, kind: InstrumentKind): string[
     case 'gauge':
       return [base];
   }
+}
+
+/** Prometheus' unit words for the UCUM units shadowdiff's instruments use (`{pair}` etc. have none). */
+export const UNIT_WORDS: Readonly<Record<string, string>> = {
+  s: 'seconds',
+  ms: 'milliseconds',
+  By: 'bytes',
+};
+
+/**
+ * The metric family name OTLP -> Prometheus translation gives an instrument (Prometheus' OTLP
+ * receiver and the Collector's prometheus exporters, `UnderscoreEscapingWithSuffixes`, the
+ * default): sanitize, append the unit word unless the name already ends with it (annotations
+ * like `{pair}` add nothing), then `_total` for a counter. Histogram series add
+ * `_bucket/_sum/_count` to it.
+ */
+export function otlpPrometheusName(otelName: string, unit: string, kind: InstrumentKind): string {
+  let name = otelName.replace(/[^a-zA-Z0-9_]/g, '_').replace(/_{2,}/g, '_');
+  const word = UNIT_WORDS[unit.replace(/\{[^}]*\}/g, '')];
+  if (word !== undefined && !name.endsWith(`_${word}`)) name = `${name}_${word}`;
+  if (kind === 'counter' && !name.endsWith('_total')) name = `${name}_total`;
+  return name;
 }
 
 /** Every series name the worker and tap export, mapped to the instrument it comes from. */

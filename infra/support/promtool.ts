@@ -27,9 +27,22 @@ export interface ToolRun {
   output: string;
 }
 
-/** Runs promtool with args in cwd; stdout and stderr are joined, as a person would read them. */
-export function runPromtool(promtool: string, args: string[], cwd: string): ToolRun {
-  const result = spawnSync(promtool, args, { cwd, encoding: 'utf8', timeout: 60_000 });
+/**
+ * Runs promtool with args in cwd (and `input` on stdin, e.g. for `check metrics`); stdout and
+ * stderr are joined, as a person would read them.
+ */
+export function runPromtool(
+  promtool: string,
+  args: string[],
+  cwd: string,
+  input?: string,
+): ToolRun {
+  const result = spawnSync(promtool, args, {
+    cwd,
+    encoding: 'utf8',
+    timeout: 60_000,
+    ...(input === undefined ? {} : { input }),
+  });
   if (result.error) throw result.error;
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }

@@ -111,5 +111,21 @@ describe("Debian's Prometheus scraping a worker", () => {
     // The seeded drift is visible: the drifting routes alert-worthy, the clean ones at zero.
     expect(rates.get('GET /users/{id}')).toBe(0);
     expect(rates.get('GET /catalog/{id}')).toBeGreaterThan(0.3);
+
+    // Metrics v2: Prometheus ingests the durations as `_seconds` histograms in seconds (the demo's
+    // services answer in milliseconds, so the mean is far below a second but above zero).
+    const query = async (q: string) => {
+      const res = await fetch(
+        `http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(q)}`,
+      );
+      const body = (await res.json()) as { data?: { result: { value: [number, string] }[] } };
+      return Number(body.data?.result[0]?.value[1]);
+    };
+    for (const name of ['shadow_latency_seconds', 'shadow_pipeline_lag_seconds']) {
+      const mean = await query(`sum(${name}_sum{env="shadow"}) / sum(${name}_count{env="shadow"})`);
+      expect(mean, name).toBeGreaterThan(0);
+      expect(mean, name).toBeLessThan(5);
+    }
+    expect(await query('count(shadow_latency_bucket)')).toBeNaN();
   }, 120_000);
 });

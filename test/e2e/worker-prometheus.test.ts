@@ -73,11 +73,11 @@ describe('worker metrics on the Prometheus endpoint', () => {
     expect(
       value('shadow_diffs_total', { ...base, kind: 'body', path: '/total', severity: 'minor' }),
     ).toBe(10);
-    expect(value('shadow_latency_count', { ...base, role: 'primary' })).toBe(50);
+    expect(value('shadow_latency_seconds_count', { ...base, role: 'primary' })).toBe(50);
     expect(value('shadow_responses_total', { ...base, role: 'shadow', status_class: '2xx' })).toBe(
       50,
     );
-    expect(value('shadow_pipeline_lag_count', base)).toBe(50);
+    expect(value('shadow_pipeline_lag_seconds_count', base)).toBe(50);
     await waitFor('DLQ counted', async () => {
       scraped = samples(await (await fetch(url)).text());
       return value('shadow_dlq_total', { env: 'shadow', code: 'ERR_DECODE_MAGIC' }) === 3;

@@ -71,6 +71,14 @@ export interface Verdict {
   diffs: DiffEntry[];
   suppressed: SuppressedEntry[];
   error?: { code: string; message: string };
+  /**
+   * Added in v1.2 (optional): `true` on a `diff` verdict whose every finding is a noise
+   * candidate the learner (or self-check) is still deciding: a value change at a path, or a
+   * reordering of an array, whose evidence so far looks like noise but has fewer samples than
+   * `noise.minSamples`. Still a `diff` (counted in `shadow.pairs`); the diff-rate alert leaves
+   * it out (`shadow.pairs.noise_pending`). Absent otherwise.
+   */
+  noisePending?: true;
 }
 
 const roleMap = <T extends z.ZodTypeAny>(t: T) =>
@@ -107,5 +115,6 @@ export const verdictSchema = z
         .strict(),
     ),
     error: z.object({ code: z.string(), message: z.string() }).strict().optional(),
+    noisePending: z.literal(true).optional(),
   })
   .strict();

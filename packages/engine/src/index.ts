@@ -162,6 +162,7 @@ export { compareArrays, arrayPointers } from './noise/array-order.js';
 export type { ArrayComparison, ArrayRelation } from './noise/array-order.js';
 export { NoiseView, ORDER_EVIDENCE_LIMIT } from './noise/noise-view.js';
 export type { NoiseListing, NoiseViewOptions } from './noise/noise-view.js';
+export { allPendingNoise, isPendingNoise } from './noise/pending.js';
 export { observePair } from './noise/observe-pair.js';
 export type { TakenFinding, ObservePairInput, ObservePairOptions } from './noise/observe-pair.js';
 export { NoiseLearner } from './noise/noise-learner.js';

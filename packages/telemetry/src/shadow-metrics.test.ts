@@ -8,6 +8,7 @@ import {
 import type { HistogramMetricData, MetricData } from '@opentelemetry/sdk-metrics';
 import type { Verdict } from '@shadowdiff/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
+import { LAG_BUCKETS_SECONDS, LATENCY_BUCKETS_SECONDS } from './buckets.js';
 import { METRIC_NAMES } from './metric-names.js';
 import { ShadowMetrics, statusClass } from './shadow-metrics.js';
 
@@ -66,6 +67,15 @@ describe('ShadowMetrics', () => {
       }),
       42,
     );
+    m.recordVerdict(
+      verdict({
+        traceId: 't-pending',
+        outcome: 'diff',
+        diffs: [{ kind: 'body', path: '/token', op: 'replace', severity: 'minor' }],
+        noisePending: true,
+      }),
+      42,
+    );
     m.recordLate('orders', 'GET /orders/{id}', 'shadow');
     m.recordDlq('orders', 'ERR_DECODE_MAGIC');
     const got = await h.collect();
@@ -77,6 +87,7 @@ describe('ShadowMetrics', () => {
       }
     }
     expect(points(got.get('shadow.pairs'))[0]?.attributes.outcome).toBe('diff');
+    expect(points(got.get('shadow.pairs.noise_pending'))[0]?.value).toBe(1);
     expect(points(got.get('shadow.diffs'))[0]?.attributes).toMatchObject({
       kind: 'body',
       path: '/total',
@@ -95,7 +106,7 @@ describe('ShadowMetrics', () => {
     expect(points(got.get('shadow.late'))[0]?.attributes.role).toBe('shadow');
   });
 
-  it('records latency per role, responses per status class, and lag in ms', async () => {
+  it('records latency per role and lag in seconds (verdicts carry ms), responses per status class', async () => {
     const h = harness();
     shutdown = h.shutdown;
     const m = new ShadowMetrics(h.meter);
@@ -110,21 +121,36 @@ describe('ShadowMetrics', () => {
       }),
     );
     const got = await h.collect();
-    const latency = got.get('shadow.latency') as HistogramMetricData;
+    const latency = got.get('shadow.latency.seconds') as HistogramMetricData;
     expect(latency.dataPointType).toBe(DataPointType.HISTOGRAM);
-    expect(latency.descriptor.unit).toBe('ms');
+    expect(latency.descriptor.unit).toBe('s');
     const byRole = new Map(latency.dataPoints.map((p) => [p.attributes.role, p.value]));
     expect(byRole.get('primary')?.count).toBe(2);
-    expect(byRole.get('primary')?.sum).toBe(19);
+    expect(byRole.get('primary')?.sum).toBeCloseTo(0.019, 12);
     expect(byRole.get('shadow')?.count).toBe(1);
+    // Second buckets: 12 ms and 7 ms land in (0.005, 0.01] and (0.01, 0.025], not in `le="25"`.
+    const primary = byRole.get('primary')!.buckets;
+    expect(primary.boundaries).toEqual([...LATENCY_BUCKETS_SECONDS]);
+    const at = (bound: number) => primary.counts[primary.boundaries.indexOf(bound)];
+    expect([at(0.005), at(0.01), at(0.025), at(0.05)]).toEqual([0, 1, 1, 0]);
     const responses = points(got.get('shadow.responses')).map(
       (p) => `${String(p.attributes.role)} ${String(p.attributes.status_class)} ${String(p.value)}`,
     );
     expect(responses.sort()).toEqual(['primary 2xx 2', 'shadow 5xx 1']);
-    const lag = got.get('shadow.pipeline.lag') as HistogramMetricData;
+    const lag = got.get('shadow.pipeline.lag.seconds') as HistogramMetricData;
+    expect(lag.descriptor.unit).toBe('s');
     expect(lag.dataPoints).toHaveLength(1);
     expect(lag.dataPoints[0]?.value.count).toBe(1);
-    expect(lag.dataPoints[0]?.value.sum).toBe(120);
+    expect(lag.dataPoints[0]?.value.sum).toBeCloseTo(0.12, 12);
+    expect(lag.dataPoints[0]?.value.buckets.boundaries).toEqual([...LAG_BUCKETS_SECONDS]);
+  });
+
+  it('names every duration in seconds: unit `s` and the unit as the last word of the name', () => {
+    for (const name of [METRIC_NAMES.latency, METRIC_NAMES.pipelineLag]) {
+      expect(name).toMatch(/\.seconds$/);
+    }
+    expect(Math.max(...LATENCY_BUCKETS_SECONDS)).toBe(30);
+    expect(Math.max(...LAG_BUCKETS_SECONDS)).toBe(300);
   });
 
   it('folds routes and paths past their caps into other, keeping totals', async () => {
@@ -146,6 +172,35 @@ describe('ShadowMetrics', () => {
       (p) => `${String(p.attributes.route)} ${String(p.attributes.path)} ${String(p.value)}`,
     );
     expect(diffPoints.sort()).toEqual(['GET /one /a 1', 'GET /one other 1', 'other other 2']);
+  });
+
+  it('counts noise-pending diff pairs apart, and still as diffs in shadow.pairs', async () => {
+    const h = harness();
+    shutdown = h.shutdown;
+    const m = new ShadowMetrics(h.meter);
+    const token = [
+      { kind: 'body' as const, path: '/token', op: 'replace' as const, severity: 'minor' as const },
+    ];
+    m.recordVerdicts([
+      { verdict: verdict({ traceId: 'a', outcome: 'diff', diffs: token, noisePending: true }) },
+      { verdict: verdict({ traceId: 'b', outcome: 'diff', diffs: token, noisePending: true }) },
+      { verdict: verdict({ traceId: 'c', outcome: 'diff', diffs: token }) },
+      { verdict: verdict({ traceId: 'd', outcome: 'match' }) },
+      { verdict: verdict({ traceId: 'e', route: 'GET /other', outcome: 'diff', diffs: token }) },
+    ]);
+    const got = await h.collect();
+    const diffPairs = points(got.get('shadow.pairs'))
+      .filter((p) => p.attributes.outcome === 'diff')
+      .map((p) => `${String(p.attributes.route)} ${p.value}`)
+      .sort();
+    expect(diffPairs).toEqual(['GET /orders/{id} 3', 'GET /other 1']);
+    const pending = points(got.get('shadow.pairs.noise_pending'));
+    expect(pending.map((p) => [p.attributes.route, p.value])).toEqual([['GET /orders/{id}', 2]]);
+    expect(pending[0]?.attributes).toEqual({
+      env: 'shadow',
+      service: 'orders',
+      route: 'GET /orders/{id}',
+    });
   });
 
   it('names status classes', () => {

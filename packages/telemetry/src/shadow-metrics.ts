@@ -1,6 +1,6 @@
 import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
 import type { Role, Verdict } from '@shadowdiff/contracts';
-import { LAG_BUCKETS_MS, LATENCY_BUCKETS_MS } from './buckets.js';
+import { LAG_BUCKETS_SECONDS, LATENCY_BUCKETS_SECONDS, msToSeconds } from './buckets.js';
 import { LabelLimiter } from './label-limiter.js';
 import type { LabelLimiterOptions } from './label-limiter.js';
 import { METRIC_NAMES, SHADOW_ENV, UNKNOWN_ROUTE } from './metric-names.js';
@@ -20,6 +20,7 @@ export function statusClass(status: number | undefined): string {
 export class ShadowMetrics {
   readonly limiter: LabelLimiter;
   private readonly pairs: Counter;
+  private readonly noisePending: Counter;
   private readonly diffs: Counter;
   private readonly suppressed: Counter;
   private readonly latency: Histogram;
@@ -34,6 +35,11 @@ export class ShadowMetrics {
       description: 'Traces judged, by outcome (match, diff, orphan, error)',
       unit: '{pair}',
     });
+    this.noisePending = meter.createCounter(METRIC_NAMES.pairsNoisePending, {
+      description:
+        'Diff pairs whose only findings are noise candidates the learner is still deciding (also in shadow.pairs outcome=diff)',
+      unit: '{pair}',
+    });
     this.diffs = meter.createCounter(METRIC_NAMES.diffs, {
       description: 'Differences found, by kind, path (bounded per route) and severity',
       unit: '{diff}',
@@ -44,18 +50,18 @@ export class ShadowMetrics {
       unit: '{diff}',
     });
     this.latency = meter.createHistogram(METRIC_NAMES.latency, {
-      description: 'Upstream response time as each tap saw it, by role',
-      unit: 'ms',
-      advice: { explicitBucketBoundaries: [...LATENCY_BUCKETS_MS] },
+      description: 'Upstream response time as each tap saw it, by role, in seconds',
+      unit: 's',
+      advice: { explicitBucketBoundaries: [...LATENCY_BUCKETS_SECONDS] },
     });
     this.responses = meter.createCounter(METRIC_NAMES.responses, {
       description: 'Upstream responses by role and status class (2xx..5xx, error = no response)',
       unit: '{response}',
     });
     this.lag = meter.createHistogram(METRIC_NAMES.pipelineLag, {
-      description: "Time from the later half's publish to its verdict",
-      unit: 'ms',
-      advice: { explicitBucketBoundaries: [...LAG_BUCKETS_MS] },
+      description: "Time from the later half's publish to its verdict, in seconds",
+      unit: 's',
+      advice: { explicitBucketBoundaries: [...LAG_BUCKETS_SECONDS] },
     });
     this.late = meter.createCounter(METRIC_NAMES.late, {
       description: 'Halves that arrived after their trace was decided (never a second verdict)',
@@ -72,9 +78,11 @@ export class ShadowMetrics {
   }
 
   /**
-   * Counts one verdict: `shadow.pairs`, one `shadow.diffs` / `shadow.suppressed` point per entry,
-   * `shadow.latency` and `shadow.responses` per present role, and `shadow.pipeline.lag` when
-   * `lagMs` is given (undefined for orphans, whose lag is the window by construction).
+   * Counts one verdict: `shadow.pairs` (and `shadow.pairs.noise_pending` for a `diff` verdict
+   * marked `noisePending`), one `shadow.diffs` / `shadow.suppressed` point per entry,
+   * `shadow.latency.seconds` and `shadow.responses` per present role, and
+   * `shadow.pipeline.lag.seconds` when `lagMs` is given (undefined for orphans, whose lag is the
+   * window by construction). Verdicts carry milliseconds; the histograms record seconds.
    */
   recordVerdict(verdict: Verdict, lagMs?: number): void {
     this.recordVerdicts([{ verdict, lagMs }]);
@@ -98,6 +106,9 @@ export class ShadowMetrics {
       const route = base.route as string;
       const k = `${verdict.service}\u0000${route}\u0000`;
       bump(this.pairs, `p${k}${verdict.outcome}`, () => ({ ...base, outcome: verdict.outcome }));
+      if (verdict.noisePending === true && verdict.outcome === 'diff') {
+        bump(this.noisePending, `n${k}`, () => base);
+      }
       for (const d of verdict.diffs) {
         const path = this.limiter.path(route, d.kind, d.path);
         bump(this.diffs, `d${k}${d.kind}\u0000${d.severity}\u0000${path}`, () => ({
@@ -118,7 +129,7 @@ export class ShadowMetrics {
       }
       for (const role of verdict.roles) {
         const ms = verdict.latencyMs[role];
-        if (ms !== undefined) this.latency.record(ms, this.roleAttributes(base, role));
+        if (ms !== undefined) this.latency.record(msToSeconds(ms), this.roleAttributes(base, role));
         const cls = statusClass(verdict.status[role]);
         bump(this.responses, `r${k}${role}\u0000${cls}`, () => ({
           ...base,
@@ -126,7 +137,7 @@ export class ShadowMetrics {
           status_class: cls,
         }));
       }
-      if (lagMs !== undefined) this.lag.record(Math.max(0, lagMs), base);
+      if (lagMs !== undefined) this.lag.record(msToSeconds(Math.max(0, lagMs)), base);
     }
     for (const { counter, attributes, n } of folded.values()) counter.add(n, attributes);
   }

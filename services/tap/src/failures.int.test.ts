@@ -139,7 +139,9 @@ describe('failures leave the primary path correct and counted', () => {
     expect(
       await t.metrics.value('shadow.tap.upstream.errors', { role: 'shadow', kind: 'refused' }),
     ).toBe(5);
-    expect(await t.metrics.value('shadow.tap.shadow.latency', { outcome: 'refused' })).toBe(5);
+    expect(await t.metrics.value('shadow.tap.shadow.latency.seconds', { outcome: 'refused' })).toBe(
+      5,
+    );
     expect(
       await t.metrics.value('shadow.tap.mirror.skipped', { reason: 'shadow_unavailable' }),
     ).toBe(5);

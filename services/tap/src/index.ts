@@ -8,7 +8,7 @@ export { compileMirrorPolicy, SKIP_REASONS } from './mirror-policy.js';
 export type { MirrorDecision, RequestFacts, SkipReason } from './mirror-policy.js';
 export { createRedactor, DEFAULT_REDACTED_HEADERS, REDACTED_PREFIX } from './redaction.js';
 export type { Redactor, RedactorOptions } from './redaction.js';
-export { DROP_REASONS } from './tap-metrics.js';
+export { DROP_REASONS, TAP_SHADOW_LATENCY } from './tap-metrics.js';
 export type { DropReason } from './tap-metrics.js';
 export { SELF_CHECK_OUTCOMES, SELF_CHECK_METHODS } from './self-check.js';
 export type { SelfCheckOutcome } from './self-check.js';

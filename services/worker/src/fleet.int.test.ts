@@ -83,7 +83,7 @@ describe('worker fleet on real Kafka and Redis', () => {
     for (const w of workers) {
       const m = await w.metrics();
       pairs += total(m.get('shadow.pairs'), (a) => a.env === 'shadow' && a.service === 'orders');
-      lag += total(m.get('shadow.pipeline.lag'));
+      lag += total(m.get('shadow.pipeline.lag.seconds'));
     }
     expect(pairs).toBe(traces.length);
     expect(lag).toBe(traces.length);

@@ -141,8 +141,8 @@ describe('startWorker on the in-memory adapters', () => {
     expect(
       sum(metrics.get('shadow.diffs'), (a) => a.path === '/total' && a.severity === 'minor'),
     ).toBe(10);
-    expect(sum(metrics.get('shadow.pipeline.lag'))).toBe(40);
-    expect(sum(metrics.get('shadow.latency'), (a) => a.role === 'shadow')).toBe(40);
+    expect(sum(metrics.get('shadow.pipeline.lag.seconds'))).toBe(40);
+    expect(sum(metrics.get('shadow.latency.seconds'), (a) => a.role === 'shadow')).toBe(40);
     for (const m of metrics.values()) {
       for (const p of m.dataPoints)
         expect(p.attributes).toMatchObject({ env: 'shadow', service: 'orders' });

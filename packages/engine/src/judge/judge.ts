@@ -12,6 +12,7 @@ import type { CompiledRules } from '../route/compile-rules.js';
 import { matchRoute } from '../route/template-route.js';
 import { collectResponseDiff } from './compare-responses.js';
 import type { NoiseFilter } from './noise-filter.js';
+import { allPendingNoise } from '../noise/pending.js';
 import { SelfCheck } from './self-check.js';
 
 /** Route of a verdict with no record at all to template from (never expected in practice). */
@@ -171,5 +172,7 @@ export function judge(input: JudgeInput, ctx: JudgeContext): Verdict {
           return noise.selfChecked(route, entry.kind, entry.path, entry.op);
         },
   );
-  return build(head, diffs.length > 0 ? 'diff' : 'match', diffs, suppressed);
+  const verdict = build(head, diffs.length > 0 ? 'diff' : 'match', diffs, suppressed);
+  if (allPendingNoise(noise, route, diffs)) verdict.noisePending = true;
+  return verdict;
 }

@@ -24,4 +24,10 @@ export interface NoiseFilter {
    * or undefined to report it anyway (a path a user rejected as noise). Default: `secondary`.
    */
   selfChecked?(route: string, kind: DiffKind, path: string, op: DiffOp): SuppressReason | undefined;
+  /**
+   * Optional: whether a finding left in `verdict.diffs` is noise still being decided (a candidate
+   * with too little evidence yet). A diff verdict whose every finding is pending is marked
+   * `noisePending` (the diff-rate alert leaves it out). Default: never.
+   */
+  pending?(route: string, kind: DiffKind, path: string, op: DiffOp): boolean;
 }

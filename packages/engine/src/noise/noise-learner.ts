@@ -57,6 +57,10 @@ class CapturingFilter implements NoiseFilter {
   rule(route: string, configured: CompiledRouteRule | undefined): CompiledRouteRule | undefined {
     return this.state().rule(route, configured);
   }
+
+  pending(route: string, kind: DiffKind, path: string, op: DiffOp): boolean {
+    return this.state().pending(route, kind, path, op);
+  }
 }
 
 /**

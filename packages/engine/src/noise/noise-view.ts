@@ -18,6 +18,8 @@ import { assess, secondaryCancels, selfCheckNoisy } from './learner.js';
 import type { NoiseEvidence, NoiseStatus } from './learner.js';
 import { byListing, listing } from './noise-listing.js';
 import type { NoiseListing } from './noise-listing.js';
+import { noiseId } from './noise-id.js';
+import { PendingNoise, isPendingNoise } from './pending.js';
 
 export type { NoiseListing } from './noise-listing.js';
 
@@ -92,6 +94,8 @@ export class NoiseView implements NoiseFilter {
   private readonly listed: NoiseListing[] = [];
   private readonly statuses = new Map<string, NoiseStatus>();
   private readonly toMark: NoiseMark[] = [];
+  /** Undecided noise candidates (`pending`). */
+  private readonly undecided = new PendingNoise();
 
   constructor(
     readonly snapshot: NoiseSnapshot,
@@ -141,6 +145,9 @@ export class NoiseView implements NoiseFilter {
           path: e.path,
         };
         this.note(view, key, a.status, e.changes + e.other);
+        if (a.status === 'observing' && isPendingNoise(e, a.evidence, config)) {
+          this.undecided.add(r.route, e.kind, e.aspect, e.path);
+        }
         if (a.status === 'learned' && e.learnedAt === undefined) {
           this.toMark.push({ key, samples: a.evidence.samples });
         }
@@ -340,6 +347,16 @@ export class NoiseView implements NoiseFilter {
   wantsOrderEvidence(route: string, pointer: string): boolean {
     const order = this.routes.get(route)?.orders.get(pointer);
     return order === undefined || order.wanted;
+  }
+
+  /**
+   * Whether a reported finding is noise the learner is still deciding (see `isPendingNoise`): a
+   * value change (`replace`) at an undecided candidate path, or a `reorder` of / value change
+   * inside an undecided candidate set. `judge` marks a diff verdict made only of such findings
+   * `noisePending`, which the diff-rate alert leaves out until the learner has decided.
+   */
+  pending(route: string, kind: DiffKind, path: string, op: DiffOp): boolean {
+    return this.undecided.has(route, kind, path, op);
   }
 
   /** Entries whose evidence crossed the thresholds but are not marked learned in the store yet. */
