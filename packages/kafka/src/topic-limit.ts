@@ -1,4 +1,6 @@
-import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import kafkajs from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
+import type { ConfigResourceTypes as ConfigResourceType } from 'kafkajs';
 import type { KafkaClientSecurity } from './publisher-options.js';
 
 /**
@@ -21,13 +23,15 @@ export async function topicMaxMessageBytes(options: {
     retry: { retries: 0 },
     logLevel: logLevel.NOTHING,
   }).admin();
+  // kafkajs is CommonJS and Node's ESM loader does not see this one as a named export.
+  const topicType: ConfigResourceType = kafkajs.ConfigResourceTypes.TOPIC;
   try {
     await admin.connect();
     const described = await admin.describeConfigs({
       includeSynonyms: false,
       resources: [
         {
-          type: ConfigResourceTypes.TOPIC,
+          type: topicType,
           name: options.topic,
           configNames: ['max.message.bytes'],
         },
