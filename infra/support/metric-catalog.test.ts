@@ -129,6 +129,8 @@ describe('metric catalog', () => {
           shadow: `http://127.0.0.1:${port}`,
           listen: '127.0.0.1:0',
           adminListen: '127.0.0.1:0',
+          // Two records per request here (self-check's third is counted by its own test).
+          selfCheck: { enabled: false },
         },
       }),
       publisher,

@@ -135,6 +135,10 @@ export async function startConsolePipeline(
       adminListen: '127.0.0.1:0',
       tapId: 'e2e-tap',
       buffer: { lingerMs: 1 },
+      // The console's learner views (evidence, recount after learning) need noise the learner
+      // decides over many pairs; self-check would prove it from the first pair instead (its own
+      // end-to-end test: services/cli/src/selfcheck-e2e.test.ts).
+      selfCheck: { enabled: false },
     },
     worker: { windowMs: 500 },
     noise: { minSamples: 30 },

@@ -88,7 +88,11 @@ function addInto(bucket: Bucket, delta: RouteStatsDelta): void {
     // The same cap per bucket as the Redis store: a set seen first past it is only counted.
     const list = (bucket.diffSets ??= []);
     let index = setIndex.get(bucket);
-    if (!index) setIndex.set(bucket, (index = new Map()));
+    // A bucket restored from `importState` comes without its index: rebuilt from the list.
+    if (!index) {
+      index = new Map(list.map((e) => [diffSetKey(e.paths), e]));
+      setIndex.set(bucket, index);
+    }
     const key = diffSetKey(set.paths);
     const found = index.get(key);
     if (found) found.count += set.count;
