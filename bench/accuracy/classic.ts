@@ -196,6 +196,9 @@ export async function runClassic(): Promise<boolean> {
       `${verdicts.size} verdicts; warm-up ${WARMUP} pairs per route, measured ${MEASURED} per route`,
   );
   console.log(
+    `primary served ${primary.counts.plain} requests without ${config.tap.mirror.markerHeader} (client traffic) and ${primary.counts.marked} with it (self-check copies)`,
+  );
+  console.log(
     '\nSeeded noise on every route: gzip on the primary only, random x-served-by header.',
   );
   for (const r of ROUTES) {
