@@ -13,7 +13,7 @@
  */
 import * as http from 'node:http';
 import type { Verdict } from '@shadowdiff/contracts';
-import { NoiseCatalog, compileRules } from '@shadowdiff/engine';
+import { NoiseCatalog, compileRules, matchRoute } from '@shadowdiff/engine';
 import { ConsoleData, buildEvidence, catalogNoise } from '@shadowdiff/console';
 import type { EvidenceReport } from '@shadowdiff/console';
 import { SERVICE_MS, SLOW_MS, longTailRoutes, requestPath } from './long-tail-routes.js';
@@ -62,6 +62,15 @@ const target = (ok: boolean) => (ok ? 'met' : 'MISSED');
 export async function runLongTail(): Promise<void> {
   const started = Date.now();
   const routes = longTailRoutes(ROUTE_COUNT);
+  // The table's names must be what the worker templates (no word that reads as an id).
+  const defaults = compileRules({});
+  for (const r of routes) {
+    const named = matchRoute('GET', requestPath(r, r.index), defaults).route;
+    if (named !== r.route)
+      throw new Error(
+        `long-tail route table: ${r.route} is templated as ${named}; change the word`,
+      );
+  }
   const primary = await startLongTailService('primary', routes);
   const shadow = await startLongTailService('shadow', routes);
   const pipe = await startPipeline({
