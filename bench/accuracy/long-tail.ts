@@ -33,20 +33,29 @@ const TRACE_BASE = 0xb0000000;
 type ReportRow = EvidenceReport['routes'][number];
 
 /**
- * The report's latency finding of a route, read without assuming its exact shape:
- * undefined when the report has no `latency.drift` at all.
+ * The report's latency finding of a route (`routes[].latency.drift`, status `slower` | `ok` |
+ * `insufficient`), read without a compile-time dependency on it: undefined when the report has
+ * no `latency.drift` at all.
  */
-function latencyFlag(row: ReportRow): boolean | undefined {
+function latencyDriftOf(row: ReportRow): Record<string, unknown> | undefined {
   const d = (row.latency as unknown as { drift?: unknown }).drift;
+  return typeof d === 'object' && d !== null ? (d as Record<string, unknown>) : undefined;
+}
+
+function latencyFlag(row: ReportRow): boolean | undefined {
+  const d = latencyDriftOf(row);
   if (d === undefined) return undefined;
-  if (d === null || d === false) return false;
-  if (typeof d === 'object') {
-    const o = d as Record<string, unknown>;
-    for (const k of ['flagged', 'drift', 'significant', 'slower'])
-      if (typeof o[k] === 'boolean') return o[k];
-    return true;
-  }
-  return Boolean(d);
+  if (typeof d.status === 'string') return d.status === 'slower';
+  for (const k of ['flagged', 'drift', 'significant', 'slower'])
+    if (typeof d[k] === 'boolean') return d[k];
+  return true;
+}
+
+function latencyFigures(row: ReportRow | undefined): string {
+  const d = row ? latencyDriftOf(row) : undefined;
+  if (d === undefined) return '';
+  const n = (x: unknown, digits: number) => (typeof x === 'number' ? x.toFixed(digits) : 'n/a');
+  return ` (status ${String(d.status)}, ${String(d.pairs)} pairs, median ratio ${n(d.ratio, 2)}, delta ${n(d.deltaMs, 1)} ms)`;
 }
 
 function countsLine(label: string, c: Counts): string {
@@ -203,7 +212,7 @@ export async function runLongTail(): Promise<void> {
   const p50 = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(1)} ms`);
   console.log(
     `slow route ${slow.route}: p50 primary ${p50(slowRow?.latency.primary.p50 ?? null)}, shadow ${p50(slowRow?.latency.shadow.p50 ?? null)}; ` +
-      `latency finding: ${slowFlag === undefined ? 'not available (the report has no routes[].latency.drift)' : slowFlag ? 'flagged' : 'not flagged'}`,
+      `latency finding: ${slowFlag === undefined ? 'not available (the report has no routes[].latency.drift)' : slowFlag ? 'flagged' : 'not flagged'}${latencyFigures(slowRow)}`,
   );
 
   const metrics = await pipe.metrics();
