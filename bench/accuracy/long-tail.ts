@@ -215,6 +215,11 @@ export async function runLongTail(): Promise<void> {
       `latency finding: ${slowFlag === undefined ? 'not available (the report has no routes[].latency.drift)' : slowFlag ? 'flagged' : 'not flagged'}${latencyFigures(slowRow)}`,
   );
 
+  const recount = (report as { recount?: { recounted?: boolean; routes?: unknown[] } }).recount;
+  if (recount !== undefined)
+    console.log(
+      `recount (noise decided after pairs were judged): ${recount.recounted ? `${recount.routes?.length ?? 0} routes recounted` : 'nothing recounted'}`,
+    );
   const metrics = await pipe.metrics();
   const reasons = ['volatile', 'learned', 'secondary', 'rule'];
   console.log(
