@@ -228,8 +228,17 @@ export async function runLongTail(): Promise<void> {
         .map((r) => `${r} ${sumMetric(metrics.get('shadow.suppressed'), (a) => a.reason === r)}`)
         .join(', '),
   );
-  for (const [name, m] of metrics)
-    if (/self.?check|secondary/i.test(name)) console.log(`  ${name}: ${sumMetric(m)}`);
+  for (const [name, m] of metrics) {
+    if (!/self.?check|secondary/i.test(name)) continue;
+    const byOutcome = new Map<string, number>();
+    for (const p of m.dataPoints) {
+      const key = String(p.attributes.outcome ?? p.attributes.reason ?? '');
+      byOutcome.set(key, (byOutcome.get(key) ?? 0) + (typeof p.value === 'number' ? p.value : 0));
+    }
+    console.log(
+      `  ${name}: ${sumMetric(m)} (${[...byOutcome].map(([k, n]) => `${k || '-'} ${n}`).join(', ')})`,
+    );
+  }
 
   const precision = precisionOf(s.all);
   const recall = recallOf(s.all);
