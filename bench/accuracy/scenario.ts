@@ -236,18 +236,27 @@ function answer(
 
 export interface ScenarioService {
   url: string;
+  /** Requests served without / with the marker header (self-check copies on the primary). */
+  counts: { plain: number; marked: number };
   close(): Promise<void>;
 }
 
 /**
  * One side of the scenario on 127.0.0.1. The primary gzips JSON when the client accepts it (the
  * shadow never does); `/config` on the shadow answers text/plain on its seeded drift requests.
+ * Requests carrying `markerHeader` (lower case) are counted apart from client traffic.
  */
-export async function startService(role: Role): Promise<ScenarioService> {
+export async function startService(
+  role: Role,
+  markerHeader = 'x-shadow-request',
+): Promise<ScenarioService> {
   const state = { seq: role === 'primary' ? 40_000 : 100 };
+  const counts = { plain: 0, marked: 0 };
   const server = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => {
+      if (req.headers[markerHeader] !== undefined) counts.marked++;
+      else counts.plain++;
       const url = new URL(req.url ?? '/', 'http://scenario');
       const { status, body, headers } = answer(role, url, state);
       let bytes = Buffer.from(JSON.stringify(body));
@@ -272,6 +281,7 @@ export async function startService(role: Role): Promise<ScenarioService> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    counts,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
