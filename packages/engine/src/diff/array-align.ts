@@ -177,6 +177,10 @@ export interface ScalarAlignment {
  * a longest common subsequence would call it). Undefined when an element is not a scalar.
  */
 export function alignScalars(a: readonly unknown[], b: readonly unknown[]) {
+  if (a.length === b.length) {
+    const permutation = permuted(a, b);
+    if (permutation !== undefined) return permutation;
+  }
   const counts = new Map<unknown, number>();
   for (const v of b) {
     if (!isScalar(v)) return undefined;
@@ -218,6 +222,25 @@ export function alignScalars(a: readonly unknown[], b: readonly unknown[]) {
   }
   const result: ScalarAlignment = { onlyA, onlyB, commonA, commonB, reordered };
   return result;
+}
+
+/**
+ * The common case of a shuffled set: `b` holds exactly `a`'s distinct values in another order.
+ * One Set and no per-element bookkeeping; undefined otherwise (duplicates, a value only one side
+ * has, objects), for the general multiset alignment to decide.
+ */
+function permuted(a: readonly unknown[], b: readonly unknown[]): ScalarAlignment | undefined {
+  const values = new Set<unknown>(a);
+  if (values.size !== a.length) return undefined;
+  for (let j = 0; j < b.length; j++) if (!values.delete(b[j])) return undefined;
+  let reordered = false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) {
+      reordered = true;
+      break;
+    }
+  }
+  return { onlyA: [], onlyB: [], commonA: a as unknown[], commonB: b as unknown[], reordered };
 }
 
 /** At most {@link REORDER_SHOWN} items, then `…(+N)`: a verdict stays small. */
