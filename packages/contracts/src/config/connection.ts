@@ -25,7 +25,6 @@ export const tlsConfigSchema = z.union([
     }),
 ]);
 
-
 const oneSecretSource = (s: { passwordEnv?: string; passwordFile?: string }) =>
   s.passwordEnv === undefined || s.passwordFile === undefined;
 

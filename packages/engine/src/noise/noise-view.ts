@@ -18,7 +18,6 @@ import { assess, secondaryCancels, selfCheckNoisy } from './learner.js';
 import type { NoiseEvidence, NoiseStatus } from './learner.js';
 import { byListing, listing } from './noise-listing.js';
 import type { NoiseListing } from './noise-listing.js';
-import { noiseId } from './noise-id.js';
 import { PendingNoise, isPendingNoise } from './pending.js';
 
 export type { NoiseListing } from './noise-listing.js';
