@@ -1,4 +1,4 @@
-import type { NoiseConfig } from '@shadowdiff/contracts';
+import type { DiffOp, NoiseConfig } from '@shadowdiff/contracts';
 import type { NoiseDecision, NoiseEntryStats, ValueClass } from '../ports/noise-store.js';
 
 /** What the values of an entry look like, as `noise list` shows it. */
@@ -274,7 +274,20 @@ export function secondaryCancels(
  */
 export const SELF_CHECK_MIN_SHARE = 0.5;
 
-/** Whether `diffs` primary-vs-secondary differences in `pairs` self-checked pairs make a path noise. */
-export function selfCheckNoisy(diffs: number, pairs: number): boolean {
-  return pairs > 0 && diffs > 0 && diffs >= SELF_CHECK_MIN_SHARE * pairs;
+/**
+ * The share for a `reorder`: a shuffle of a short array keeps its order often (1 in 2 for two
+ * elements, 1 in 6 for three; see `SET_MIN_CHANGE_RATE`), so a primary that shuffles a list on
+ * every call still shows it reordered in fewer than half of a few self-checked pairs (1 of 3 for
+ * 7% of routes with a three-element shuffle). A list the primary returns in one order is never
+ * reordered against itself, and stays reported.
+ */
+export const SELF_CHECK_MIN_REORDER_SHARE = SET_MIN_CHANGE_RATE;
+
+/**
+ * Whether `diffs` primary-vs-secondary differences in `pairs` self-checked pairs make a path noise
+ * for a finding of `op` (`reorder` on its own share, anything else on `SELF_CHECK_MIN_SHARE`).
+ */
+export function selfCheckNoisy(diffs: number, pairs: number, op: DiffOp = 'replace'): boolean {
+  const share = op === 'reorder' ? SELF_CHECK_MIN_REORDER_SHARE : SELF_CHECK_MIN_SHARE;
+  return pairs > 0 && diffs > 0 && diffs >= share * pairs;
 }

@@ -83,6 +83,7 @@ function emptyRoute(): RouteView {
  *   is always reported.
  * - self-check (the Diffy role off): a value change (`replace`, `reorder`) at a path where the
  *   primary's two answers to the same request differed in >= `SELF_CHECK_MIN_SHARE` of the route's
+ *   (a `reorder`: `SELF_CHECK_MIN_REORDER_SHARE`, a shuffle often keeps a short list's order)
  *   self-checked pairs is suppressed with reason `secondary` on every pair of the route, with a
  *   secondary or not (`selfCheckExplains`); `selfChecked` keeps a rejected path reported.
  * - `rule`: learned or confirmed sets extend the route's rule with `arrays: { <path>: set }`, so
@@ -249,7 +250,7 @@ export class NoiseView implements NoiseFilter {
     if (this.rejected(route, kind, path)) return false;
     const pairs = (view?.secondaryPairs ?? 0) + (extra?.pairs ?? 0);
     const diffs = (view?.selfDiffs.get(k) ?? 0) + (extra?.diffs ?? 0);
-    return selfCheckNoisy(diffs, pairs);
+    return selfCheckNoisy(diffs, pairs, op);
   }
 
   /** A finding the pair's own self-check explains: suppressed unless a user rejected the path. */

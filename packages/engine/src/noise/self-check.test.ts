@@ -196,6 +196,48 @@ describe('self-check: noise proven by asking the primary twice', () => {
     expect(reported(h.pair({ stock: 5 }, { stock: 6 }))).toEqual(['/stock']);
   });
 
+  it('a list the primary shuffles, kept in order by chance in 2 of 3 self-checks: a reorder there is noise after, on the worker and through the store', () => {
+    const h = harness();
+    const list = { tags: ['a', 'b', 'c'] };
+    const moved = { tags: ['c', 'a', 'b'] };
+    // A shuffle of three keeps its order 1 time in 6: only 1 of the 3 self-checks shows it.
+    h.pair(list, moved, moved);
+    h.pair(list, list, list);
+    h.pair(list, list, list);
+    for (let i = 0; i < 3; i++) {
+      const v = h.pair(list, { tags: ['b', 'c', 'a'] });
+      expect(v.outcome).toBe('match');
+      expect(suppressed(v, 'secondary')).toEqual(['/tags']);
+    }
+    h.flush();
+    const after = h.pair(list, { tags: ['c', 'b', 'a'] });
+    expect(after.outcome).toBe('match');
+    expect(suppressed(after, 'secondary')).toEqual(['/tags']);
+  });
+
+  it('a list the primary never reorders against itself stays a reorder finding; a value seen in 1 of 3 stays reported', () => {
+    const h = harness();
+    for (let i = 0; i < 3; i++) {
+      h.pair(
+        { tags: ['a', 'b', 'c'], stock: 5 },
+        { tags: ['a', 'b', 'c'], stock: 5 },
+        {
+          tags: ['a', 'b', 'c'],
+          stock: i === 0 ? 4 : 5,
+        },
+      );
+    }
+    for (const flush of [false, true]) {
+      if (flush) h.flush();
+      const v = h.pair({ tags: ['a', 'b', 'c'], stock: 5 }, { tags: ['c', 'b', 'a'], stock: 6 });
+      expect(v.outcome).toBe('diff');
+      expect(v.diffs.map((d) => `${d.op} ${d.path}`).sort()).toEqual([
+        'reorder /tags',
+        'replace /stock',
+      ]);
+    }
+  });
+
   it('a user rejection of a path wins over self-check evidence, on the pair itself and after', () => {
     const h = harness();
     h.decisions.push({
