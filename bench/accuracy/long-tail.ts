@@ -10,7 +10,9 @@
  * drifting with no seeded drift) and whether the slow route is flagged (`routes[].latency.drift`
  * in the report; "not available" while the report has no latency finding). Targets are printed
  * beside the figures; a miss does NOT set the exit code (the classic scenario's does).
+ * ACCURACY_DUMP=FILE writes every verdict (v1 JSON, one per line) for a closer look.
  */
+import { writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { Verdict } from '@shadowdiff/contracts';
 import { NoiseCatalog, compileRules, matchRoute } from '@shadowdiff/engine';
@@ -103,6 +105,9 @@ export async function runLongTail(): Promise<void> {
     traceparent: (n) => traceparentOf(TRACE_BASE, n),
   });
   const arrived = await pipe.waitVerdicts(total);
+  const dump = process.env.ACCURACY_DUMP;
+  if (dump !== undefined && dump !== '')
+    writeFileSync(dump, [...verdicts.values()].map((v) => JSON.stringify(v)).join('\n') + '\n');
   const elapsed = (Date.now() - t0) / 1000;
   agent.destroy();
   await pipe.stopTraffic();

@@ -1,5 +1,6 @@
 import type { CapturedResponse, DiffKind, DiffOp } from '@shadowdiff/contracts';
 import type { CompiledRouteRule, CompiledRules } from '../route/compile-rules.js';
+import type { DiffResult } from '../diff/collector.js';
 import { diffResponses } from './compare-responses.js';
 
 /** Ops that say "the value here is not the same": the rest (add, remove, type) are structural. */
@@ -8,10 +9,26 @@ export function isValueOp(op: DiffOp): boolean {
 }
 
 /**
+ * Where the primary's two answers to one request differed (primary vs secondary): the findings,
+ * and each value the built-in rules forgave as `volatile` (two clocks within tolerance, two
+ * UUIDs) as a `replace` — it still changed, so a shadow value out of tolerance there is no proof
+ * of drift (a cache stamp seconds old on the primary, a minute old on the shadow).
+ */
+export function primaryDifferences(
+  result: DiffResult,
+): { kind: DiffKind; path: string; op: DiffOp }[] {
+  const out = result.diffs.map((d) => ({ kind: d.kind, path: d.path, op: d.op }));
+  for (const s of result.suppressed) {
+    if (s.reason === 'volatile') out.push({ kind: s.kind, path: s.path, op: 'replace' });
+  }
+  return out;
+}
+
+/**
  * What differed between two answers of the primary to the same request (primary vs `secondary`,
- * the tap's self-check): per `kind \0 path`, the ops seen. Status findings are left out (a status
- * is never noise) and so is the whole body (path `''`: a body that is not JSON or text-diffable
- * would otherwise cancel everything).
+ * the tap's self-check): per `kind \0 path`, the ops seen (`primaryDifferences`). Status findings
+ * are left out (a status is never noise) and so is the whole body (path `''`: a body that is not
+ * JSON or text-diffable would otherwise cancel everything).
  */
 export class SelfCheck {
   private constructor(private readonly paths: ReadonlyMap<string, ReadonlySet<DiffOp>>) {}
@@ -24,12 +41,15 @@ export class SelfCheck {
     rule: CompiledRouteRule | undefined,
   ): SelfCheck {
     const paths = new Map<string, Set<DiffOp>>();
-    for (const d of diffResponses(primary, secondary, rules, rule).diffs) {
-      if (d.kind === 'status' || d.path === '' || d.path === '(other)') continue;
-      const key = `${d.kind}\u0000${d.path}`;
+    const add = (kind: DiffKind, path: string, op: DiffOp): void => {
+      if (kind === 'status' || path === '' || path === '(other)') return;
+      const key = `${kind}\u0000${path}`;
       let ops = paths.get(key);
       if (ops === undefined) paths.set(key, (ops = new Set()));
-      ops.add(d.op);
+      ops.add(op);
+    };
+    for (const d of primaryDifferences(diffResponses(primary, secondary, rules, rule))) {
+      add(d.kind, d.path, d.op);
     }
     return new SelfCheck(paths);
   }

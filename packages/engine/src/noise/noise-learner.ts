@@ -29,7 +29,8 @@ interface ServiceState {
 /**
  * Forwards to the current view and remembers what it took out of the pair being judged. Self-check
  * evidence this worker gathered since its view was built counts at once (`local`): the pairs of a
- * route right after its first self-checked one need not wait for the next refresh.
+ * route right after its first self-checked one need not wait for the next refresh, nor do the
+ * first pairs of other routes borrowing it (`NoiseView.siblingsExplain`).
  */
 class CapturingFilter implements NoiseFilter {
   taken: TakenFinding[] = [];
@@ -39,10 +40,17 @@ class CapturingFilter implements NoiseFilter {
 
   suppress(route: string, kind: DiffKind, path: string, op: DiffOp): SuppressReason | undefined {
     const view = this.state();
-    let reason = view.suppress(route, kind, path, op);
-    if (reason === undefined && this.local.has(route)) {
-      const extra = this.local.counts(route, kind, path);
-      if (view.selfCheckExplains(route, kind, path, op, extra)) reason = 'secondary';
+    let reason = view.suppressByRoute(route, kind, path, op);
+    if (reason === undefined) {
+      const local = this.local;
+      const extra = local.has(route) ? local.counts(route, kind, path) : undefined;
+      if (extra !== undefined && view.selfCheckExplains(route, kind, path, op, extra)) {
+        reason = 'secondary';
+      } else if (
+        view.siblingsExplain(route, kind, path, op, extra, local.noisyRoutes(kind, path, op))
+      ) {
+        reason = 'secondary';
+      }
     }
     if (reason !== undefined) this.taken.push({ kind, path, op });
     return reason;

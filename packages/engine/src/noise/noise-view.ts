@@ -1,8 +1,7 @@
 import type { DiffKind, DiffOp, NoiseConfig, SuppressReason } from '@shadowdiff/contracts';
 import type { NoiseFilter } from '../judge/noise-filter.js';
-import { ANY, compilePointer } from '../normalize/json-pointer.js';
+import { compilePointer } from '../normalize/json-pointer.js';
 import type { PointerPattern } from '../normalize/json-pointer.js';
-import type { ArrayRule } from '../normalize/normalize-json.js';
 import type {
   NoiseAspect,
   NoiseDecisionRecord,
@@ -12,13 +11,14 @@ import type {
   NoiseSnapshot,
 } from '../ports/noise-store.js';
 import type { CompiledRouteRule, CompiledRules } from '../route/compile-rules.js';
-import { compileRoutePattern } from '../route/route-pattern.js';
 import { isValueOp } from '../judge/self-check.js';
 import { assess, secondaryCancels, selfCheckNoisy } from './learner.js';
 import type { NoiseEvidence, NoiseStatus } from './learner.js';
 import { byListing, listing } from './noise-listing.js';
 import type { NoiseListing } from './noise-listing.js';
+import { overlaps, withLearnedSets } from './learned-sets.js';
 import { PendingNoise, isPendingNoise } from './pending.js';
+import { ROUTE_STABLE_PAIRS, SiblingEvidence } from './sibling-evidence.js';
 
 export type { NoiseListing } from './noise-listing.js';
 
@@ -51,15 +51,6 @@ interface RouteView {
 }
 
 const SEP = '\u0000';
-
-function overlaps(outer: PointerPattern, inner: PointerPattern): boolean {
-  for (let i = 0; i < outer.length; i++) {
-    const a = outer[i];
-    const b = inner[i];
-    if (a !== ANY && b !== ANY && a !== b) return false;
-  }
-  return true;
-}
 
 function emptyRoute(): RouteView {
   return {
@@ -96,6 +87,8 @@ export class NoiseView implements NoiseFilter {
   private readonly toMark: NoiseMark[] = [];
   /** Undecided noise candidates (`pending`). */
   private readonly undecided = new PendingNoise();
+  /** Self-check evidence across the service's routes (`siblingsExplain`). */
+  private readonly siblings = new SiblingEvidence();
 
   constructor(
     readonly snapshot: NoiseSnapshot,
@@ -105,6 +98,7 @@ export class NoiseView implements NoiseFilter {
     const decisions = new Map<string, NoiseDecisionRecord>();
     for (const d of snapshot.decisions) {
       decisions.set(`${d.route}${SEP}${d.kind}${SEP}${d.aspect}${SEP}${d.path}`, d);
+      if (d.decision === 'rejected') this.siblings.reject(`${d.kind}${SEP}${d.path}`);
     }
     const service = snapshot.service;
     for (const r of snapshot.routes) {
@@ -153,6 +147,11 @@ export class NoiseView implements NoiseFilter {
         }
         this.listed.push(listing(key, a.status, a.evidence, a.reason, e.learnedAt, decision));
       }
+      this.siblings.addRoute(
+        view.secondaryPairs,
+        view.selfDiffs,
+        r.entries.filter((e) => e.changes > 0).map((e) => `${e.kind}${SEP}${e.path}`),
+      );
     }
     // Decisions on entries without statistics (decided before being seen, or statistics expired).
     for (const d of decisions.values()) {
@@ -209,6 +208,18 @@ export class NoiseView implements NoiseFilter {
   }
 
   suppress(route: string, kind: DiffKind, path: string, op: DiffOp): SuppressReason | undefined {
+    const reason = this.suppressByRoute(route, kind, path, op);
+    if (reason !== undefined || this.options.config.secondary.enabled) return reason;
+    return this.siblingsExplain(route, kind, path, op) ? 'secondary' : undefined;
+  }
+
+  /** `suppress` on the route's own evidence only (no `siblingsExplain`). */
+  suppressByRoute(
+    route: string,
+    kind: DiffKind,
+    path: string,
+    op: DiffOp,
+  ): SuppressReason | undefined {
     const view = this.routes.get(route);
     if (view === undefined || kind === 'status') return undefined;
     const status = view.values.get(`${kind}${SEP}${path}`);
@@ -253,6 +264,34 @@ export class NoiseView implements NoiseFilter {
     return selfCheckNoisy(diffs, pairs, op);
   }
 
+  /**
+   * Whether the self-check evidence of the service's other routes makes a value change at `kind` +
+   * `path` noise on a route whose own primary has not yet held still there in
+   * `ROUTE_STABLE_PAIRS` self-checked pairs (see `SiblingEvidence`). `extra` is the route's own
+   * evidence a worker gathered since its refresh, `extraRoutes` the routes its recent self-checks
+   * found noisy there. Same exclusions as `selfCheckExplains`.
+   */
+  siblingsExplain(
+    route: string,
+    kind: DiffKind,
+    path: string,
+    op: DiffOp,
+    extra?: { pairs: number; diffs: number },
+    extraRoutes = 0,
+  ): boolean {
+    const { config } = this.options;
+    if (config.secondary.enabled || !config.learn || kind === 'status' || !isValueOp(op)) {
+      return false;
+    }
+    if (this.rejected(route, kind, path)) return false;
+    const view = this.routes.get(route);
+    const k = `${kind}${SEP}${path}`;
+    const pairs = (view?.secondaryPairs ?? 0) + (extra?.pairs ?? 0);
+    const diffs = (view?.selfDiffs.get(k) ?? 0) + (extra?.diffs ?? 0);
+    if (pairs - diffs >= ROUTE_STABLE_PAIRS) return false;
+    return this.siblings.explains(k, op, extraRoutes);
+  }
+
   /** A finding the pair's own self-check explains: suppressed unless a user rejected the path. */
   selfChecked(route: string, kind: DiffKind, path: string): SuppressReason | undefined {
     if (kind === 'status' || this.rejected(route, kind, path)) return undefined;
@@ -285,37 +324,9 @@ export class NoiseView implements NoiseFilter {
     view: RouteView,
     configured: CompiledRouteRule | undefined,
   ): CompiledRouteRule {
-    let base = configured;
-    if (base === undefined) {
-      // The pattern only matters to matchRoute, which never sees this rule; a templated route
-      // always compiles, and `/` stands in for anything odd.
-      let pattern;
-      try {
-        pattern = compileRoutePattern(route, 'learned route');
-      } catch {
-        pattern = compileRoutePattern('/', 'learned route');
-      }
-      base = {
-        route,
-        pattern,
-        ignore: [],
-        arrays: [],
-        tolerance: [],
-        headers: this.options.rules.headers,
-      };
-    }
-    const arrays: ArrayRule[] = base.arrays.slice();
-    for (const path of view.sets) {
-      const pointer = compilePointer(path, 'learned set');
-      if (arrays.some((a) => samePattern(a.pointer, pointer))) continue;
-      arrays.push({
-        pointer,
-        mode: { kind: 'set' },
-        skip: this.elementSkip(route, pointer, base),
-      });
-    }
-    arrays.sort((x, y) => y.pointer.length - x.pointer.length);
-    return { ...base, arrays };
+    return withLearnedSets(route, view.sets, configured, this.options.rules, (pointer, base) =>
+      this.elementSkip(route, pointer, base),
+    );
   }
 
   /**
@@ -378,8 +389,4 @@ export class NoiseView implements NoiseFilter {
   ): NoiseStatus | undefined {
     return this.statuses.get(`${route}${SEP}${kind}${SEP}${aspect}${SEP}${path}`);
   }
-}
-
-function samePattern(a: PointerPattern, b: PointerPattern): boolean {
-  return a.length === b.length && a.every((s, i) => s === b[i]);
 }

@@ -7,6 +7,7 @@ import type {
   Verdict,
 } from '@shadowdiff/contracts';
 import { diffResponses } from '../judge/compare-responses.js';
+import { primaryDifferences } from '../judge/self-check.js';
 import { decodeBody } from '../normalize/decode-body.js';
 import { normalizeBody } from '../normalize/normalize-body.js';
 import type { CompiledRouteRule, CompiledRules } from '../route/compile-rules.js';
@@ -154,8 +155,9 @@ export function observePair(
   }
   const secondary = records.secondary;
   if (options.secondary && secondary?.response !== undefined && shadow !== undefined) {
-    const result = diffResponses(primary.response, secondary.response, options.rules, ruleOf());
-    observation.secondary = result.diffs.map((d) => ({ kind: d.kind, path: d.path, op: d.op }));
+    observation.secondary = primaryDifferences(
+      diffResponses(primary.response, secondary.response, options.rules, ruleOf()),
+    );
   }
   return observation;
 }

@@ -1,4 +1,5 @@
 import type { DiffKind, DiffOp } from '@shadowdiff/contracts';
+import { selfCheckNoisy } from './learner.js';
 
 interface RouteEvidence {
   pairs: number;
@@ -20,7 +21,11 @@ export class SelfCheckOverlay {
   private current = new Map<string, RouteEvidence>();
   private drained = new Map<string, RouteEvidence>();
 
+  /** `kind \0 path \0 op` -> `noisyRoutes`, valid until the evidence changes. */
+  private noisy = new Map<string, number>();
+
   add(route: string, findings: readonly { kind: DiffKind; path: string; op: DiffOp }[]): void {
+    this.noisy.clear();
     let r = this.current.get(route);
     if (r === undefined) {
       if (this.current.size >= MAX_ROUTES) return;
@@ -35,6 +40,29 @@ export class SelfCheckOverlay {
       seen.add(key);
       r.diffs.set(key, (r.diffs.get(key) ?? 0) + 1);
     }
+  }
+
+  /**
+   * Routes whose evidence here makes a change of `op` at `kind` + `path` self-check noise (a route
+   * in both generations counted on their sum). Cached until the evidence changes: a drifting
+   * path asked about on every pair costs one lookup.
+   */
+  noisyRoutes(kind: DiffKind, path: string, op: DiffOp): number {
+    const key = `${kind}\u0000${path}\u0000${op === 'reorder' ? 'reorder' : 'replace'}`;
+    const cached = this.noisy.get(key);
+    if (cached !== undefined) return cached;
+    const k = `${kind}\u0000${path}`;
+    let n = 0;
+    for (const [route, a] of this.current) {
+      const b = this.drained.get(route);
+      const diffs = (a.diffs.get(k) ?? 0) + (b?.diffs.get(k) ?? 0);
+      if (selfCheckNoisy(diffs, a.pairs + (b?.pairs ?? 0), op)) n++;
+    }
+    for (const [route, b] of this.drained) {
+      if (!this.current.has(route) && selfCheckNoisy(b.diffs.get(k) ?? 0, b.pairs, op)) n++;
+    }
+    this.noisy.set(key, n);
+    return n;
   }
 
   has(route: string): boolean {
@@ -63,10 +91,12 @@ export class SelfCheckOverlay {
       for (const [k, n] of r.diffs) d.diffs.set(k, (d.diffs.get(k) ?? 0) + n);
     }
     this.current = new Map();
+    this.noisy.clear();
   }
 
   /** A snapshot holding what was drained is in use now. */
   applied(): void {
     this.drained = new Map();
+    this.noisy.clear();
   }
 }
