@@ -123,10 +123,13 @@ export class NoiseView implements NoiseFilter {
         const a = assess(e, r.pairs, config, decision?.decision);
         // Self-check evidence: the primary's own two answers differed here often enough.
         const self = view.selfDiffs.get(`${e.kind}${SEP}${e.path}`) ?? 0;
+        // An order entry counts too: a primary that reorders an array itself proves a set.
+        const selfOp =
+          e.aspect === 'value' ? 'replace' : e.aspect === 'order' ? 'reorder' : undefined;
         if (
           decision === undefined &&
-          e.aspect === 'value' &&
-          this.selfCheckExplains(r.route, e.kind, e.path, 'replace')
+          selfOp !== undefined &&
+          this.selfCheckExplains(r.route, e.kind, e.path, selfOp)
         ) {
           a.status = 'learned';
           a.reason = `the primary's own two answers to one request differed here in ${self} of ${view.secondaryPairs} self-checked pairs`;
