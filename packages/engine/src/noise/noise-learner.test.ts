@@ -1,84 +1,28 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { noiseConfigSchema } from '@shadowdiff/contracts';
-import type { NoiseConfigInput, Role, TapRecord, Verdict } from '@shadowdiff/contracts';
+import type { NoiseConfigInput, Verdict } from '@shadowdiff/contracts';
 import { describe, expect, it } from 'vitest';
-import { judge } from '../judge/judge.js';
-import type { NoiseDecisionRecord } from '../ports/noise-store.js';
-import { compileRules } from '../route/compile-rules.js';
+import { noiseHarness } from './noise-pairs.test-kit.js';
 import { NoiseAccumulator } from './accumulator.js';
 import { assess } from './learner.js';
-import { NoiseLearner } from './noise-learner.js';
 import { NoiseStatsTable } from './stats-table.js';
 
 const SERVICE = 'orders';
 const ROUTE = 'GET /orders/{id}';
 
-function record(traceId: string, role: Role, body: unknown): TapRecord {
-  const bytes = Buffer.from(JSON.stringify(body));
-  return {
-    v: 1,
-    traceId,
-    role,
-    service: SERVICE,
-    tapId: `tap-${role}`,
-    capturedAt: 0,
-    durationMs: 1,
-    request: {
-      method: 'GET',
-      url: `/orders/${traceId.replace(/\D/g, '') || '1'}`,
-      headers: {},
-      body: new Uint8Array(),
-      bodySize: 0,
-      bodyTruncated: false,
-    },
-    response: {
-      status: 200,
-      headers: { 'content-type': 'application/json' },
-      body: bytes,
-      bodySize: bytes.length,
-      bodyTruncated: false,
-    },
-  };
-}
-
 /** A learner, judge and an in-memory store (stats table + decisions), flushed every `every` pairs. */
 function harness(config: NoiseConfigInput = {}, every = 1) {
-  const noise = noiseConfigSchema.parse(config);
-  const rules = compileRules({});
-  const learner = new NoiseLearner({ config: noise, rules });
-  const table = new NoiseStatsTable();
-  const decisions: NoiseDecisionRecord[] = [];
-  let n = 0;
-  const flush = () => {
-    for (const d of learner.drain()) table.record(d);
-    const marks = learner.apply({ service: SERVICE, routes: table.routeStats(), decisions });
-    for (const m of marks) table.markLearned(m, n);
-  };
+  const h = noiseHarness({
+    service: SERVICE,
+    config,
+    flushEvery: every,
+    url: (id) => `/orders/${id.replace(/\D/g, '') || '1'}`,
+  });
   return {
-    learner,
-    decisions,
-    flush,
-    /** Judges one pair with the learner's current view, then feeds it back. */
-    pair(primary: unknown, shadow: unknown, secondary?: unknown, capturedAt = 0): Verdict {
-      const id = `t${n++}`;
-      const records: Partial<Record<Role, TapRecord>> = {
-        primary: { ...record(id, 'primary', primary), capturedAt },
-        shadow: { ...record(id, 'shadow', shadow), capturedAt },
-      };
-      if (secondary !== undefined) records.secondary = record(id, 'secondary', secondary);
-      const expected: Role[] =
-        secondary === undefined ? ['primary', 'shadow'] : ['primary', 'shadow', 'secondary'];
-      const verdict = judge(
-        { traceId: id, service: SERVICE, records, expected },
-        { rules, now: n, noise: learner.filterFor(SERVICE) },
-      );
-      learner.observe(verdict, records);
-      if (n % every === 0) flush();
-      return verdict;
-    },
-    status(path: string, aspect: 'value' | 'order' = 'value') {
-      return learner.view(SERVICE)?.status(ROUTE, 'body', aspect, path);
-    },
+    ...h,
+    pair: (primary: unknown, shadow: unknown, secondary?: unknown, capturedAt = 0): Verdict =>
+      h.pair(primary, shadow, secondary, { capturedAt }),
+    status: (path: string, aspect: 'value' | 'order' = 'value') => h.status(ROUTE, path, aspect),
   };
 }
 

@@ -1,72 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { noiseConfigSchema } from '@shadowdiff/contracts';
-import type { NoiseConfigInput, Role, TapRecord, Verdict } from '@shadowdiff/contracts';
+import type { NoiseConfigInput, Verdict } from '@shadowdiff/contracts';
 import { describe, expect, it } from 'vitest';
-import { judge } from '../judge/judge.js';
-import { compileRules } from '../route/compile-rules.js';
-import { NoiseLearner } from './noise-learner.js';
+import { noiseHarness } from './noise-pairs.test-kit.js';
 import { allPendingNoise } from './pending.js';
-import { NoiseStatsTable } from './stats-table.js';
 
 const SERVICE = 'orders';
 const ROUTE = 'GET /orders/{id}';
 
-function record(traceId: string, role: Role, body: unknown, status = 200): TapRecord {
-  const bytes = Buffer.from(JSON.stringify(body));
-  return {
-    v: 1,
-    traceId,
-    role,
-    service: SERVICE,
-    tapId: `tap-${role}`,
-    capturedAt: 0,
-    durationMs: 1,
-    request: {
-      method: 'GET',
-      url: '/orders/1',
-      headers: {},
-      body: new Uint8Array(),
-      bodySize: 0,
-      bodyTruncated: false,
-    },
-    response: {
-      status,
-      headers: { 'content-type': 'application/json' },
-      body: bytes,
-      bodySize: bytes.length,
-      bodyTruncated: false,
-    },
-  };
-}
-
 /** Judge -> learner -> stats table -> new view after every pair (a worker refreshes each second). */
 function harness(config: NoiseConfigInput = {}) {
-  const noise = noiseConfigSchema.parse(config);
-  const rules = compileRules({});
-  const learner = new NoiseLearner({ config: noise, rules });
-  const table = new NoiseStatsTable();
-  let n = 0;
+  const h = noiseHarness({ service: SERVICE, config, flushEvery: 1, url: '/orders/1' });
   return {
-    pair(primary: unknown, shadow: unknown, shadowStatus = 200): Verdict {
-      const id = `t${n++}`;
-      const records = {
-        primary: record(id, 'primary', primary),
-        shadow: record(id, 'shadow', shadow, shadowStatus),
-      };
-      const verdict = judge(
-        { traceId: id, service: SERVICE, records, expected: ['primary', 'shadow'] },
-        { rules, now: n, noise: learner.filterFor(SERVICE) },
-      );
-      learner.observe(verdict, records);
-      for (const d of learner.drain()) table.record(d);
-      for (const m of learner.apply({
-        service: SERVICE,
-        routes: table.routeStats(),
-        decisions: [],
-      }))
-        table.markLearned(m, n);
-      return verdict;
-    },
+    pair: (primary: unknown, shadow: unknown, shadowStatus = 200): Verdict =>
+      h.pair(primary, shadow, undefined, { shadowStatus }),
   };
 }
 

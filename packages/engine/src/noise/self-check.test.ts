@@ -1,43 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { noiseConfigSchema } from '@shadowdiff/contracts';
 import type { NoiseConfigInput, Role, TapRecord, Verdict } from '@shadowdiff/contracts';
 import { describe, expect, it } from 'vitest';
+import { jsonRecord, noiseHarness } from './noise-pairs.test-kit.js';
 import { judge } from '../judge/judge.js';
-import type { NoiseDecisionRecord, NoiseMark } from '../ports/noise-store.js';
 import { compileRules } from '../route/compile-rules.js';
-import { NoiseLearner } from './noise-learner.js';
-import { NoiseStatsTable } from './stats-table.js';
 
 const SERVICE = 'search';
 const ROUTE = 'GET /search';
 
-function record(traceId: string, role: Role, body: unknown, status = 200): TapRecord {
-  const bytes = Buffer.from(JSON.stringify(body));
-  return {
-    v: 1,
-    traceId,
-    role,
-    service: SERVICE,
-    tapId: 'tap',
-    capturedAt: 0,
-    durationMs: 1,
-    request: {
-      method: 'GET',
-      url: '/search?q=shoes',
-      headers: {},
-      body: new Uint8Array(),
-      bodySize: 0,
-      bodyTruncated: false,
-    },
-    response: {
-      status,
-      headers: { 'content-type': 'application/json' },
-      body: bytes,
-      bodySize: bytes.length,
-      bodyTruncated: false,
-    },
-  };
-}
+const URL = '/search?q=shoes';
+const record = (traceId: string, role: Role, body: unknown, status = 200): TapRecord =>
+  jsonRecord({ traceId, role, service: SERVICE, url: URL, body, status });
 
 /** A random 16-character base64url cursor: free text to the learner, a value that never repeats. */
 const cursor = () => randomBytes(12).toString('base64url');
@@ -51,44 +24,8 @@ const answer = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-function harness(config: NoiseConfigInput = {}) {
-  const noise = noiseConfigSchema.parse(config);
-  const rules = compileRules({});
-  const learner = new NoiseLearner({ config: noise, rules });
-  const table = new NoiseStatsTable();
-  const decisions: NoiseDecisionRecord[] = [];
-  const marks: NoiseMark[] = [];
-  let n = 0;
-  return {
-    decisions,
-    /** What a worker's noise refresh does: statistics to the store, a view over its snapshot. */
-    flush() {
-      for (const d of learner.drain()) table.record(d);
-      marks.push(...learner.apply({ service: SERVICE, routes: table.routeStats(), decisions }));
-    },
-    /** Entries the view asked the store to mark learned. */
-    marks: () => marks,
-    list: () => learner.view(SERVICE)?.list() ?? [],
-    /** Drains to the store without applying (a refresh that has not loaded yet). */
-    drainOnly() {
-      for (const d of learner.drain()) table.record(d);
-    },
-    pair(primary: unknown, shadow: unknown, secondary?: unknown): Verdict {
-      const id = `t${n++}`;
-      const records: Partial<Record<Role, TapRecord>> = {
-        primary: record(id, 'primary', primary),
-        shadow: record(id, 'shadow', shadow),
-      };
-      if (secondary !== undefined) records.secondary = record(id, 'secondary', secondary);
-      const verdict = judge(
-        { traceId: id, service: SERVICE, records, expected: Object.keys(records) as Role[] },
-        { rules, now: n, noise: learner.filterFor(SERVICE) },
-      );
-      learner.observe(verdict, records);
-      return verdict;
-    },
-  };
-}
+const harness = (config: NoiseConfigInput = {}) =>
+  noiseHarness({ service: SERVICE, config, url: URL });
 
 const reported = (v: Verdict) => v.diffs.map((d) => d.path).sort();
 const suppressed = (v: Verdict, reason: string) =>
@@ -213,6 +150,19 @@ describe('self-check: noise proven by asking the primary twice', () => {
     const after = h.pair(list, { tags: ['c', 'b', 'a'] });
     expect(after.outcome).toBe('match');
     expect(suppressed(after, 'secondary')).toEqual(['/tags']);
+  });
+
+  it('a reorder reported on the first pair (the self-check kept order by chance) is a learned order entry once later self-checks prove it, so the recount covers that pair', () => {
+    const h = harness();
+    const list = { tags: ['a', 'b', 'c'] };
+    const first = h.pair(list, { tags: ['c', 'a', 'b'] }, list);
+    expect(first.diffs.map((d) => `${d.op} ${d.path}`)).toEqual(['reorder /tags']);
+    h.pair(list, list, { tags: ['b', 'c', 'a'] });
+    h.pair(list, list, { tags: ['c', 'b', 'a'] });
+    h.flush();
+    const order = h.list().find((l) => l.path === '/tags' && l.aspect === 'order');
+    expect(order).toMatchObject({ status: 'learned' });
+    expect(order!.reason).toMatch(/primary's own two answers .* differed here in 2 of 3/);
   });
 
   it('a list the primary never reorders against itself stays a reorder finding; a value seen in 1 of 3 stays reported', () => {

@@ -1,71 +1,18 @@
-import { noiseConfigSchema } from '@shadowdiff/contracts';
-import type { Role, TapRecord, Verdict } from '@shadowdiff/contracts';
+import type { Verdict } from '@shadowdiff/contracts';
 import { describe, expect, it } from 'vitest';
-import { judge } from '../judge/judge.js';
-import type { NoiseDecisionRecord } from '../ports/noise-store.js';
-import { compileRules } from '../route/compile-rules.js';
-import { NoiseLearner } from './noise-learner.js';
+import { noiseHarness } from './noise-pairs.test-kit.js';
 import { SiblingEvidence } from './sibling-evidence.js';
-import { NoiseStatsTable } from './stats-table.js';
 
 const SERVICE = 'shop';
 
-function record(traceId: string, role: Role, url: string, body: unknown): TapRecord {
-  const bytes = Buffer.from(JSON.stringify(body));
-  return {
-    v: 1,
-    traceId,
-    role,
-    service: SERVICE,
-    tapId: 'tap',
-    capturedAt: 0,
-    durationMs: 1,
-    request: {
-      method: 'GET',
-      url,
-      headers: {},
-      body: new Uint8Array(),
-      bodySize: 0,
-      bodyTruncated: false,
-    },
-    response: {
-      status: 200,
-      headers: { 'content-type': 'application/json' },
-      body: bytes,
-      bodySize: bytes.length,
-      bodyTruncated: false,
-    },
-  };
-}
-
 /** A learner, its store and `judge`, pair by pair, over any route of one service. */
 function harness() {
-  const config = noiseConfigSchema.parse({});
-  const rules = compileRules({});
-  const learner = new NoiseLearner({ config, rules });
-  const table = new NoiseStatsTable();
-  const decisions: NoiseDecisionRecord[] = [];
-  let n = 0;
+  const h = noiseHarness({ service: SERVICE, url: '/' });
   return {
-    decisions,
-    flush() {
-      for (const d of learner.drain()) table.record(d);
-      learner.apply({ service: SERVICE, routes: table.routeStats(), decisions });
-    },
-    pair(url: string, primary: unknown, shadow: unknown, secondary?: unknown): Verdict {
-      const id = `t${n++}`;
-      const records: Partial<Record<Role, TapRecord>> = {
-        primary: record(id, 'primary', url, primary),
-        shadow: record(id, 'shadow', url, shadow),
-      };
-      if (secondary !== undefined) records.secondary = record(id, 'secondary', url, secondary);
-      const verdict = judge(
-        { traceId: id, service: SERVICE, records, expected: Object.keys(records) as Role[] },
-        { rules, now: n, noise: learner.filterFor(SERVICE) },
-      );
-      learner.observe(verdict, records);
-      return verdict;
-    },
+    decisions: h.decisions,
+    flush: h.flush,
+    pair: (url: string, primary: unknown, shadow: unknown, secondary?: unknown): Verdict =>
+      h.pair(primary, shadow, secondary, { url }),
   };
 }
 
