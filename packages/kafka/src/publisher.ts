@@ -5,6 +5,7 @@ import { gzipSync, unzip } from 'node:zlib';
 import { applyKafkajsFixes } from '@shadowdiff/kafkajs-fixes';
 import kafkajs, { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { RepeatLimiter } from './repeat-limiter.js';
+import { needsNewProducer, sendErrorRetriable } from './send-error.js';
 
 // Node's ESM loader cannot see `CompressionCodecs` as a named export of the CommonJS kafkajs build
 // (cjs-module-lexer misses it), so it is read from the module object at run time.
@@ -140,11 +141,13 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaRecor
       } catch (error) {
         const message = describe(error);
         status.update(status.state, message);
-        // A producer kafkajs considers disconnected never recovers by itself: build a new one.
-        if (message.includes('disconnected')) reconnect();
+        // A producer kafkajs considers disconnected never recovers by itself, nor one whose
+        // sequence numbers the broker rejects: build a new one.
+        if (message.includes('disconnected') || needsNewProducer(error)) reconnect();
         throw new ShadowdiffError('ERR_TRANSPORT', `kafka send failed: ${message}`, {
           cause: error,
-          retriable: (error as { retriable?: boolean }).retriable ?? true,
+          // Not kafkajs's flag: it marks every send whose retries ran out final (send-error.ts).
+          retriable: sendErrorRetriable(error),
         });
       }
     },
