@@ -38,3 +38,22 @@ export { redactRecord } from './redact-record.js';
 export { ingestRedaction } from './kafka-wiring.js';
 export { createProgressBar, renderProgress } from './progress-bar.js';
 export type { ProgressBar, ProgressStream } from './progress-bar.js';
+export { MirrorReassembler } from './vpc/mirror-reassembler.js';
+export type { MirrorReassemblerOptions } from './vpc/mirror-reassembler.js';
+export type { Exchange, FlowId, Endpoint, UnpairedReason } from './vpc/tcp/http-flow.js';
+export type { IncompleteReason, DeadReason } from './vpc/http/http-stream.js';
+export {
+  emptyVpcStats,
+  SKIP_REASONS as VPC_SKIP_REASONS,
+  FLOW_END_REASONS,
+  NOT_HTTP_REASONS,
+  EXCHANGE_KINDS,
+  UNPAIRED_REASONS,
+} from './vpc/vpc-stats.js';
+export type { VpcStats, VpcSkipReason, FlowEndReason, ExchangeKind } from './vpc/vpc-stats.js';
+export { decodeDatagram, formatAddress, TCP_FLAGS } from './vpc/packet/decode-datagram.js';
+export type { TcpSegment, DatagramDecode } from './vpc/packet/decode-datagram.js';
+export { buildDatagram, parseAddress } from './vpc/packet/build-datagram.js';
+export type { SegmentSpec } from './vpc/packet/build-datagram.js';
+export { parseCidr, cidrContains } from './vpc/packet/cidr.js';
+export type { Cidr } from './vpc/packet/cidr.js';

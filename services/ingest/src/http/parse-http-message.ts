@@ -124,11 +124,49 @@ function concat(parts: Uint8Array[], size: number): Uint8Array {
   return out;
 }
 
+/** How a message's body is delimited (RFC 9112 §6.3). */
+export type BodyFraming =
+  | { kind: 'none' }
+  | { kind: 'length'; length: number }
+  | { kind: 'chunked' }
+  | { kind: 'close' }
+  | { kind: 'invalid'; reason: string };
+
 /**
  * Frames the body per RFC 9112 §6.3: chunked wins over Content-Length; a request with neither has
- * no body; a response with neither runs to the end of the capture. `bodyless` covers responses to
- * HEAD and 1xx/204/304.
+ * no body; a response with neither runs to the end of the connection. `bodyless` covers responses
+ * to HEAD and 1xx/204/304. Shared by the whole-message parsers here and the streaming framer of the
+ * VPC ingest, so both read a message the same way.
  */
+export function bodyFraming(
+  headers: Headers,
+  kind: 'request' | 'response',
+  bodyless: boolean,
+): BodyFraming {
+  if (bodyless) return { kind: 'none' };
+  if (isChunked(headers)) return { kind: 'chunked' };
+  if (headers['content-length'] !== undefined) {
+    // Repeated identical Content-Length values ("12, 12") are allowed; differing ones are not.
+    const values = new Set(headers['content-length'].split(',').map((v) => v.trim()));
+    const [only] = [...values];
+    if (values.size !== 1 || only === undefined || !/^\d+$/.test(only)) {
+      return { kind: 'invalid', reason: `bad content-length "${headers['content-length']}"` };
+    }
+    return { kind: 'length', length: Number(only) };
+  }
+  return kind === 'request' ? { kind: 'none' } : { kind: 'close' };
+}
+
+/** Whether a response to `requestMethod` with `status` can carry a body at all. */
+export function isBodylessResponse(requestMethod: string | undefined, status: number): boolean {
+  return (
+    requestMethod?.toUpperCase() === 'HEAD' ||
+    (status >= 100 && status < 200) ||
+    status === 204 ||
+    status === 304
+  );
+}
+
 function frameBody(
   bytes: Uint8Array,
   head: Head,
@@ -140,31 +178,31 @@ function frameBody(
   let body: Uint8Array;
   let bodySize: number;
   let incomplete = false;
-  if (bodyless) {
-    body = new Uint8Array(0);
-    bodySize = 0;
-  } else if (isChunked(head.headers)) {
-    const result = dechunk(rest);
-    if ('error' in result) return { ok: false, reason: result.error };
-    body = result.body;
-    bodySize = body.length;
-    incomplete = !result.complete;
-  } else if (head.headers['content-length'] !== undefined) {
-    // Repeated identical Content-Length values ("12, 12") are allowed; differing ones are not.
-    const values = new Set(head.headers['content-length'].split(',').map((v) => v.trim()));
-    const [only] = [...values];
-    if (values.size !== 1 || only === undefined || !/^\d+$/.test(only)) {
-      return { ok: false, reason: `bad content-length "${head.headers['content-length']}"` };
+  const framing = bodyFraming(head.headers, kind, bodyless);
+  switch (framing.kind) {
+    case 'invalid':
+      return { ok: false, reason: framing.reason };
+    case 'none':
+      body = new Uint8Array(0);
+      bodySize = 0;
+      break;
+    case 'chunked': {
+      const result = dechunk(rest);
+      if ('error' in result) return { ok: false, reason: result.error };
+      body = result.body;
+      bodySize = body.length;
+      incomplete = !result.complete;
+      break;
     }
-    bodySize = Number(only);
-    body = rest.subarray(0, bodySize);
-    incomplete = body.length < bodySize;
-  } else if (kind === 'request') {
-    body = new Uint8Array(0);
-    bodySize = 0;
-  } else {
-    body = rest;
-    bodySize = rest.length;
+    case 'length':
+      bodySize = framing.length;
+      body = rest.subarray(0, bodySize);
+      incomplete = body.length < bodySize;
+      break;
+    case 'close':
+      body = rest;
+      bodySize = rest.length;
+      break;
   }
   const capped = body.length > maxBodyBytes;
   const encoding = contentEncodingOf(head.headers);
@@ -220,11 +258,7 @@ export function parseHttpResponse(
     return { ok: false, reason: `bad status line "${head.value.startLine.slice(0, 80)}"` };
   const status = Number(match[1]);
   if (status < 100) return { ok: false, reason: `bad status code ${status}` };
-  const bodyless =
-    requestMethod?.toUpperCase() === 'HEAD' ||
-    (status >= 100 && status < 200) ||
-    status === 204 ||
-    status === 304;
+  const bodyless = isBodylessResponse(requestMethod, status);
   const body = frameBody(
     bytes,
     head.value,
