@@ -291,7 +291,9 @@ export class NoiseView implements NoiseFilter {
     const k = `${kind}${SEP}${path}`;
     const pairs = (view?.secondaryPairs ?? 0) + (extra?.pairs ?? 0);
     const diffs = (view?.selfDiffs.get(k) ?? 0) + (extra?.diffs ?? 0);
-    if (pairs - diffs >= ROUTE_STABLE_PAIRS) return false;
+    // Held still twice and never differed: the route's own value is real. Once it differed, the
+    // times it held still are coincidences (a tookMs of 40 values repeats 1 call in 40).
+    if (diffs === 0 && pairs >= ROUTE_STABLE_PAIRS) return false;
     return this.siblings.explains(k, op, extraRoutes);
   }
 

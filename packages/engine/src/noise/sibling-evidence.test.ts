@@ -67,6 +67,21 @@ describe('sibling routes: self-check evidence of the service covers a new route'
     expect(reported(h.pair('/steady', { tookMs: 7 }, { tookMs: 20 }))).toEqual(['/tookMs replace']);
   });
 
+  it('a route whose own primary differed there once, and held still twice by chance, borrows the evidence', () => {
+    const h = harness();
+    noisyTookMs(h, 3);
+    h.pair('/lucky', { tookMs: 7 }, { tookMs: 20 }, { tookMs: 9 });
+    h.pair('/lucky', { tookMs: 7 }, { tookMs: 20 }, { tookMs: 7 });
+    h.pair('/lucky', { tookMs: 7 }, { tookMs: 20 }, { tookMs: 7 });
+    // 1 of 3 is under the route's own share, but the field is proven non-deterministic here.
+    for (const flush of [false, true]) {
+      if (flush) h.flush();
+      const v = h.pair('/lucky', { tookMs: 7 }, { tookMs: 20 });
+      expect(v.outcome).toBe('match');
+      expect(v.suppressed).toContainEqual({ kind: 'body', path: '/tookMs', reason: 'secondary' });
+    }
+  });
+
   it('a path a user rejected as noise on one route is never borrowed', () => {
     const h = harness();
     noisyTookMs(h, 3);
