@@ -6,6 +6,8 @@ export const ERROR_CODES = [
   'ERR_DECODE_HEADER',
   'ERR_DECODE_SCHEMA',
   'ERR_DECODE_LENGTH',
+  /** Judging a decoded pair threw (an engine bug or an input past its limits): the halves go to the DLQ. */
+  'ERR_JUDGE',
   'ERR_CONFIG_READ',
   'ERR_CONFIG_PARSE',
   'ERR_CONFIG_INVALID',

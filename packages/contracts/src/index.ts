@@ -42,6 +42,7 @@ export {
   FRAME_VERSION,
   FRAME_MAGIC_0,
   FRAME_MAGIC_1,
+  MAX_HEADER_BYTES,
 } from './codec/tap-record-codec.js';
 export { encodeVerdict, decodeVerdict } from './codec/verdict-codec.js';
 export {

@@ -74,9 +74,16 @@ export {
 } from './route/template-route.js';
 export type { RouteMatch } from './route/template-route.js';
 export type { RoutePattern } from './route/route-pattern.js';
-export { decodeBody, MAX_DECODED_BYTES } from './normalize/decode-body.js';
+export { decodeBody, MAX_CODINGS, MAX_DECODED_BYTES } from './normalize/decode-body.js';
 export type { DecodedBody } from './normalize/decode-body.js';
-export { normalizeBody, decodeText, hashBytes } from './normalize/normalize-body.js';
+export {
+  normalizeBody,
+  decodeText,
+  hashBytes,
+  jsonDeeperThan,
+  MAX_JSON_CHARS,
+  MAX_JSON_DEPTH,
+} from './normalize/normalize-body.js';
 export type { NormalizedBody, NormalizeRule } from './normalize/normalize-body.js';
 export { normalizeJson, isKeyedContainer } from './normalize/normalize-json.js';
 export type { ArrayRule, ArrayMode } from './normalize/normalize-json.js';
@@ -109,7 +116,7 @@ export { PREVIEW_CHARS } from './diff/preview.js';
 export { judge, UNKNOWN_ROUTE } from './judge/judge.js';
 export type { JudgeInput, JudgeContext } from './judge/judge.js';
 export type { NoiseFilter } from './judge/noise-filter.js';
-export { diffResponses, TRUNCATED_PATH } from './judge/compare-responses.js';
+export { diffResponses, JSON_LIMIT_PATH, TRUNCATED_PATH } from './judge/compare-responses.js';
 export { SelfCheck, isValueOp } from './judge/self-check.js';
 export { VALUE_CLASSES, noiseDecisionRecord } from './ports/noise-store.js';
 export type {

@@ -9,6 +9,7 @@ import type {
   SampleWrite,
 } from '@shadowdiff/engine';
 import type { ShadowMetrics } from '@shadowdiff/telemetry';
+import { chunkMessages } from './publish-chunks.js';
 import { SampleBatch } from './sample-batch.js';
 import type { UnmirroredCount } from './sample-batch.js';
 import { describeError } from './worker-log.js';
@@ -104,7 +105,8 @@ export class VerdictEmitter {
       // or not at all. A crash before the commit leaves the trace claimed in the store, so the
       // redelivered batch pairs it again; only after the commit is it marked (halves dropped).
       // A failed write fails the batch, which aborts the transaction and is retried whole.
-      await publisher.publish([...extra, ...encoded]);
+      // In chunks the broker accepts (see MAX_PUBLISH_BYTES); all in the same transaction.
+      for (const chunk of chunkMessages([...extra, ...encoded])) await publisher.publish(chunk);
       publisher.afterCommit(() => this.settle(judged, late, unmirrored, true));
       return;
     }
@@ -119,7 +121,10 @@ export class VerdictEmitter {
       for (let i = 0; i < judged.length; i++) if (first[i] === true) messages.push(encoded[i]!);
       this.counters.replays += judged.length - fresh.length;
     }
-    if (messages.length > 0) await this.publish(messages, fresh.length);
+    // Chunk by chunk, each retried on its own: a retry never sends an earlier chunk again.
+    for (const chunk of chunkMessages(messages)) {
+      await this.publish(chunk, chunk.filter((m) => m.topic === o.verdictTopic).length);
+    }
     await this.settle(fresh, late, unmirrored, false);
   }
 

@@ -1,11 +1,12 @@
 import { decodeTapRecord, readCensus } from '@shadowdiff/contracts';
-import type { Role, TapRecord } from '@shadowdiff/contracts';
+import type { Role, TapRecord, Verdict } from '@shadowdiff/contracts';
 import { judge, templateRoute } from '@shadowdiff/engine';
 import type {
   Clock,
   CompiledRules,
   HalfOffer,
   HalfSet,
+  JudgeInput,
   OrphanScheduler,
   OutboundMessage,
   PendingStore,
@@ -13,6 +14,7 @@ import type {
 } from '@shadowdiff/engine';
 import type { ShadowMetrics } from '@shadowdiff/telemetry';
 import { dlqMessage } from './dlq.js';
+import { guardJudge, JUDGE_ERROR_CODE, poisonPairMessages } from './judge-guard.js';
 import type { Judged, VerdictEmitter } from './emitter.js';
 import type { UnmirroredCount } from './sample-batch.js';
 import { TraceRoles, judgeableRoles } from './expected-roles.js';
@@ -173,18 +175,12 @@ export class Pipeline {
       late.push({ service: record.service, route });
     };
     const pair = (record: TapRecord, halves: HalfSet, publishedAt: number) => {
-      this.counters.paired++;
       const records = this.decodeHalves(record.traceId, halves, inBatch);
-      const verdict = judge(
-        {
-          traceId: record.traceId,
-          service: record.service,
-          records,
-          expected: this.roles.of(record),
-        },
-        { rules: o.rules, now, noise: o.noise?.filterFor(record.service) },
-      );
-      o.noise?.observe(verdict, records);
+      const { traceId, service } = record;
+      const input = { traceId, service, records, expected: this.roles.of(record) };
+      const verdict = this.judgeTrace(input, halves, now, dlq, true);
+      if (verdict === undefined) return;
+      this.counters.paired++;
       judged.push({ verdict, halves, lagMs: now - publishedAt });
     };
     for (let i = 0; i < results.length; i++) {
@@ -247,6 +243,7 @@ export class Pipeline {
     const o = this.o;
     const results = await Promise.all(traceIds.map((id) => o.store.expire(id)));
     const judged: Judged[] = [];
+    const dlq: OutboundMessage[] = [];
     const now = o.clock.now();
     results.forEach((result, i) => {
       if (result.kind !== 'orphan') return;
@@ -257,26 +254,47 @@ export class Pipeline {
       const judgeable = judgeableRoles(expected, records);
       if (judgeable !== expected) {
         // Only the secondary is missing: a normal verdict without it (no self-check), not an orphan.
+        const input = { traceId: traceIds[i]!, service: any.service, records, expected: judgeable };
+        const verdict = this.judgeTrace(input, result.halves, now, dlq, true);
+        if (verdict === undefined) return;
         this.counters.withoutSecondary++;
         this.counters.paired++;
-        const input = { traceId: traceIds[i]!, service: any.service, records, expected: judgeable };
-        const verdict = judge(input, {
-          rules: o.rules,
-          now,
-          noise: o.noise?.filterFor(any.service),
-        });
-        o.noise?.observe(verdict, records);
         judged.push({ verdict, halves: result.halves, lagMs: undefined });
         return;
       }
+      const input = { traceId: traceIds[i]!, service: any.service, records, expected };
+      const verdict = this.judgeTrace(input, result.halves, now, dlq, false);
+      if (verdict === undefined) return;
       this.counters.orphaned++;
-      const verdict = judge(
-        { traceId: traceIds[i]!, service: any.service, records, expected },
-        { rules: o.rules, now },
-      );
       judged.push({ verdict, halves: result.halves, lagMs: undefined });
     });
-    await o.emitter.emit(judged);
+    await o.emitter.emit(judged, dlq);
+  }
+
+  /**
+   * Judges one trace (with learned noise, and feeding it, when `learn`). A throw sends the trace's
+   * halves to the DLQ with the reason instead of failing the batch, and gives undefined.
+   */
+  private judgeTrace(
+    input: JudgeInput,
+    halves: HalfSet,
+    now: number,
+    dlq: OutboundMessage[],
+    learn: boolean,
+  ): Verdict | undefined {
+    const o = this.o;
+    const guarded = guardJudge(() => {
+      const noise = learn ? o.noise?.filterFor(input.service) : undefined;
+      const verdict = judge(input, { rules: o.rules, now, noise });
+      if (learn) o.noise?.observe(verdict, input.records);
+      return verdict;
+    });
+    if (guarded.ok) return guarded.verdict;
+    this.counters.dlq++;
+    o.metrics.recordDlq(input.service, JUDGE_ERROR_CODE);
+    o.log.line('judge', `worker: trace ${input.traceId} to the DLQ: ${guarded.reason}`);
+    dlq.push(...poisonPairMessages(o.dlqTopic, input.traceId, halves, guarded.reason));
+    return undefined;
   }
 
   /** True when a trace's halves in a batch are each expected role exactly once. */

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ROLES, UPSTREAM_ERROR_KINDS } from '../roles.js';
 import type { TapRecord } from '../tap-record.js';
-import { decodeTapRecord, encodeTapRecord } from './tap-record-codec.js';
+import { decodeTapRecord, encodeTapRecord, MAX_HEADER_BYTES } from './tap-record-codec.js';
 
 const headers = fc.dictionary(
   fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/),
@@ -189,6 +189,20 @@ describe('TapRecord framed codec', () => {
     if (!decoded.ok) {
       expect(decoded.error.code).toBe('ERR_DECODE_SCHEMA');
       expect(decoded.error.message).toContain('service');
+    }
+  });
+
+  it('refuses a header over MAX_HEADER_BYTES before parsing it', () => {
+    const meta = Object.fromEntries(Array.from({ length: 200_000 }, (_, i) => [`k${i}`, '']));
+    const header = Buffer.from(JSON.stringify({ v: 1, meta }));
+    expect(header.length).toBeGreaterThan(MAX_HEADER_BYTES);
+    const prelude = Buffer.from([0x53, 0x44, 1, 0, 0, 0, 0, 0]);
+    prelude.writeUInt32BE(header.length, 4);
+    const decoded = decodeTapRecord(Buffer.concat([prelude, header]));
+    expect(decoded.ok).toBe(false);
+    if (!decoded.ok) {
+      expect(decoded.error.code).toBe('ERR_DECODE_HEADER');
+      expect(decoded.error.message).toMatch(/over the 1048576-byte limit/);
     }
   });
 });

@@ -26,6 +26,12 @@ import {
  * would not keep binary bodies byte for byte. Decoding slices the bodies without copying.
  */
 export { FRAME_MAGIC_0, FRAME_MAGIC_1, FRAME_VERSION } from './tap-record-writer.js';
+/**
+ * Largest metadata header decoded. A real one is a few KiB (URL, headers, meta); a hostile or
+ * broken record announcing megabytes of header JSON (a 200 000-key `meta`, compressed small on
+ * the wire) is refused before it is parsed, so it costs the worker nothing but the DLQ copy.
+ */
+export const MAX_HEADER_BYTES = 1024 * 1024;
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TapRecordEncoder();
 
@@ -67,6 +73,12 @@ export function decodeTapRecord(value: Uint8Array | null | undefined): Decoded<T
     return fail(
       'ERR_DECODE_TRUNCATED',
       `header length ${headerLength} runs past the end of a ${value.byteLength}-byte value`,
+    );
+  }
+  if (headerLength > MAX_HEADER_BYTES) {
+    return fail(
+      'ERR_DECODE_HEADER',
+      `header of ${headerLength} bytes is over the ${MAX_HEADER_BYTES}-byte limit`,
     );
   }
   let raw: unknown;

@@ -8,6 +8,7 @@ import type { DiffScope } from '../diff/scalar-noise.js';
 import { diffStatus, statusClass } from '../diff/status-diff.js';
 import { decodeBody } from '../normalize/decode-body.js';
 import { normalizeBody } from '../normalize/normalize-body.js';
+import type { NormalizedBody } from '../normalize/normalize-body.js';
 import type { CompiledRouteRule, CompiledRules } from '../route/compile-rules.js';
 
 /**
@@ -15,6 +16,13 @@ import type { CompiledRouteRule, CompiledRules } from '../route/compile-rules.js
  * (the Verdict v1 reasons have no `truncated`; `rule` is the body-cap rule of the tap).
  */
 export const TRUNCATED_PATH = '(truncated)';
+
+/**
+ * Path of the suppressed entry recorded when a JSON body was compared as text because it is past
+ * the engine's depth or size limits (`MAX_JSON_DEPTH`, `MAX_JSON_CHARS`): a hostile or absurd
+ * document costs a string compare, and the verdict says its fields were not compared.
+ */
+export const JSON_LIMIT_PATH = '(json-limit)';
 
 function view(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes)
@@ -54,7 +62,14 @@ function collectBodyBytes(
   const da = decodeBody(a.body, encA, a.headers['content-type']);
   const db = decodeBody(b.body, encB, b.headers['content-type']);
   if (da.error === undefined && db.error === undefined && da.bytes.equals(db.bytes)) return;
-  collectBodyDiff(normalizeBody(da, scope.rule), normalizeBody(db, scope.rule), scope, out);
+  const na = normalizeBody(da, scope.rule);
+  const nb = normalizeBody(db, scope.rule);
+  if (isJsonLimited(na) || isJsonLimited(nb)) out.suppress('body', JSON_LIMIT_PATH, 'rule');
+  collectBodyDiff(na, nb, scope, out);
+}
+
+function isJsonLimited(body: NormalizedBody): boolean {
+  return body.kind === 'text' && body.jsonLimit !== undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeBody } from './decode-body.js';
+import { decodeBody, MAX_CODINGS, MAX_DECODED_BYTES } from './decode-body.js';
 
 const text = Buffer.from('{"hello":"wörld"}', 'utf8');
 
@@ -44,5 +44,24 @@ describe('decodeBody', () => {
     const backing = new Uint8Array([0, ...gzipSync(text), 0]);
     const view = backing.subarray(1, backing.length - 1);
     expect(decodeBody(view, 'gzip', undefined).bytes.equals(text)).toBe(true);
+  });
+
+  it('stops a gzip bomb at the output cap, as a value', () => {
+    const bomb = gzipSync(Buffer.alloc(MAX_DECODED_BYTES * 2));
+    expect(bomb.byteLength).toBeLessThan(100_000);
+    const d = decodeBody(bomb, 'gzip', 'application/json');
+    expect(d.error).toBeDefined();
+    expect(d.bytes).toBe(bomb);
+  });
+
+  it('undoes at most MAX_CODINGS stacked codings', () => {
+    let nested = text;
+    for (let i = 0; i <= MAX_CODINGS; i++) nested = gzipSync(nested);
+    const list = Array.from({ length: MAX_CODINGS + 1 }, () => 'gzip').join(', ');
+    expect(decodeBody(nested, list, undefined).error).toMatch(/content-codings/);
+    let four = text;
+    for (let i = 0; i < MAX_CODINGS; i++) four = gzipSync(four);
+    const ok = decodeBody(four, list.split(', ').slice(1).join(', '), undefined);
+    expect(ok.bytes.equals(text)).toBe(true);
   });
 });

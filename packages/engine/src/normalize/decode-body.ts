@@ -6,9 +6,17 @@ import type { MediaType } from './media-type.js';
 /**
  * Decompression output cap. Captured bodies are already capped by the tap, but a small gzip body
  * can inflate to gigabytes; past this the body is reported undecodable rather than exhausting
- * the worker.
+ * the worker. 16 MiB: far above any body worth diffing field by field, and small enough that a
+ * batch of gzip bombs (two per pair, one pair at a time) stays a bounded bump in the worker's RSS.
  */
-export const MAX_DECODED_BYTES = 64 * 1024 * 1024;
+export const MAX_DECODED_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Most content-codings undone for one body. Real servers stack one or two; a list of hundreds of
+ * `gzip` would multiply a bomb's cost (each stage inflates up to the cap), so past this the body
+ * is reported undecodable.
+ */
+export const MAX_CODINGS = 4;
 
 /** A body with its content-encoding removed. Charset decoding happens in `normalizeBody`. */
 export interface DecodedBody {
@@ -62,6 +70,13 @@ export function decodeBody(
     return { bytes: out, mediaType };
   }
   const codings = contentEncoding.toLowerCase().split(',');
+  if (codings.length > MAX_CODINGS) {
+    return {
+      bytes: asBuffer(bytes),
+      mediaType,
+      error: `${codings.length} content-codings (at most ${MAX_CODINGS} are undone)`,
+    };
+  }
   try {
     for (let i = codings.length - 1; i >= 0; i--) {
       const coding = (codings[i] as string).trim();

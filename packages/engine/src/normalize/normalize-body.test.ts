@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeBody } from './decode-body.js';
 import { compilePointer } from './json-pointer.js';
-import { normalizeBody } from './normalize-body.js';
+import { jsonDeeperThan, MAX_JSON_CHARS, MAX_JSON_DEPTH, normalizeBody } from './normalize-body.js';
 
 const body = (bytes: Buffer | string, contentType?: string) =>
   normalizeBody(
@@ -76,6 +76,39 @@ describe('normalizeBody', () => {
           expect(JSON.stringify(twice)).toBe(JSON.stringify(once));
         },
       ),
+    );
+  });
+
+  it('compares JSON past the depth or size limit as text, saying why', () => {
+    const deep = '['.repeat(MAX_JSON_DEPTH + 1) + ']'.repeat(MAX_JSON_DEPTH + 1);
+    const d = body(deep, 'application/json');
+    expect(d).toMatchObject({ kind: 'text', text: deep });
+    expect(d.kind === 'text' && d.jsonLimit).toMatch(/deeper than 256/);
+    const atLimit = '['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH);
+    expect(body(atLimit, 'application/json').kind).toBe('json');
+    const hundredK = '['.repeat(100_000) + ']'.repeat(100_000);
+    expect(body(hundredK, 'application/json')).toMatchObject({ kind: 'text' });
+    const big = `{"a":"${'x'.repeat(MAX_JSON_CHARS)}"}`;
+    const b = body(big, 'application/json');
+    expect(b.kind === 'text' && b.jsonLimit).toMatch(/characters/);
+  });
+});
+
+/** Depth of a parsed value: scalars 0, `[]` 1, `[[]]` 2. */
+function depthOf(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 0;
+  const children = Array.isArray(value) ? value : Object.values(value);
+  return 1 + children.reduce((m: number, c) => Math.max(m, depthOf(c)), 0);
+}
+
+describe('jsonDeeperThan', () => {
+  it('agrees with the depth of the parsed document (brackets inside strings do not count)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 12 }), fc.integer({ min: 0, max: 8 }), (v, max) => {
+        const text = JSON.stringify(v);
+        const padded = text + ' '.repeat(2 * max + 1); // past the short-text shortcut
+        expect(jsonDeeperThan(padded, max)).toBe(depthOf(v) > max);
+      }),
     );
   });
 });

@@ -10,14 +10,63 @@ import type { ArrayRule } from './normalize-json.js';
 /** A body ready to diff. */
 export type NormalizedBody =
   | { kind: 'json'; value: unknown }
-  /** Line endings folded to `\n`, BOM removed. */
-  | { kind: 'text'; text: string }
+  /**
+   * Line endings folded to `\n`, BOM removed. `jsonLimit` says why a JSON body is compared as
+   * text instead: deeper than {@link MAX_JSON_DEPTH} or longer than {@link MAX_JSON_CHARS}.
+   */
+  | { kind: 'text'; text: string; jsonLimit?: string }
   /** Compared by hash: sha256 hex of the decoded bytes. */
   | { kind: 'binary'; size: number; hash: string };
 
 /** The part of a compiled route rule that normalization needs. */
 export interface NormalizeRule {
   readonly arrays: readonly ArrayRule[];
+}
+
+/**
+ * Deepest JSON document compared field by field. Normalizing and diffing walk documents
+ * recursively; a hostile 100 000-deep array would overflow the stack. Real APIs stay far below.
+ */
+export const MAX_JSON_DEPTH = 256;
+
+/**
+ * Longest JSON text (UTF-16 code units) parsed and compared field by field: past it a body is
+ * compared as text, so one huge document costs a string compare, not a parse and a tree walk.
+ */
+export const MAX_JSON_CHARS = 4 * 1024 * 1024;
+
+/**
+ * True when brackets outside strings nest deeper than `max`. A scan of the text, not of a parsed
+ * tree: it runs before JSON.parse, so a too-deep document is never built.
+ */
+export function jsonDeeperThan(text: string, max: number): boolean {
+  // Depth d needs 2d characters: a short text cannot be too deep.
+  if (text.length <= 2 * max) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
+/** Why `text` is not compared as JSON, or undefined when it may be parsed. */
+function jsonLimitOf(text: string): string | undefined {
+  if (text.length > MAX_JSON_CHARS) {
+    return `${text.length} characters (JSON past ${MAX_JSON_CHARS} is compared as text)`;
+  }
+  if (jsonDeeperThan(text, MAX_JSON_DEPTH)) {
+    return `nested deeper than ${MAX_JSON_DEPTH} (compared as text)`;
+  }
+  return undefined;
 }
 
 const decoders = new Map<string, TextDecoder>();
@@ -81,7 +130,8 @@ export function hashBytes(bytes: Uint8Array): string {
  * Classifies and normalizes a decoded body: JSON when the content type says so or the bytes start
  * like a JSON document and parse; else text when the content type is textual, a charset is
  * declared, or the bytes are valid UTF-8 without NUL; else binary (hash). A body whose
- * decompression failed is binary. JSON gets the route's array rules (see `normalizeJson`).
+ * decompression failed is binary. JSON gets the route's array rules (see `normalizeJson`); JSON past
+ * the depth or size limits is text with `jsonLimit` set.
  */
 export function normalizeBody(decoded: DecodedBody, rule?: NormalizeRule): NormalizedBody {
   const { bytes, mediaType } = decoded;
@@ -93,6 +143,8 @@ export function normalizeBody(decoded: DecodedBody, rule?: NormalizeRule): Norma
   const jsonType = isJsonMediaType(essence);
   if (jsonType || looksLikeJson(bytes)) {
     const text = decodeText(bytes, charset);
+    const jsonLimit = jsonLimitOf(text);
+    if (jsonLimit !== undefined) return { kind: 'text', text: foldLineEndings(text), jsonLimit };
     try {
       const value: unknown = JSON.parse(text);
       return { kind: 'json', value: normalizeJson(value, rule?.arrays ?? []) };
