@@ -77,7 +77,8 @@ describe('judge with hostile bodies', () => {
       );
     const v = pair(doc(1), doc(2));
     expect(v.diffs).toMatchObject([{ kind: 'body', path: '/k7', op: 'replace' }]);
-  });
+    // Two 2 MB documents parsed and walked: about a second on a busy core, not a timing bound.
+  }, 60_000);
 
   it('treats a gzip bomb and a body that only claims gzip as undecodable bytes', () => {
     const bomb = gzipSync(Buffer.alloc(MAX_DECODED_BYTES + 1024, 0x20));
