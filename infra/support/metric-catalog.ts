@@ -1,4 +1,4 @@
-import { TAP_SHADOW_LATENCY } from '@shadowdiff/tap';
+import { TAP_SHADOW_LATENCY } from '@shadowdiff/source';
 import { METRIC_NAMES } from '@shadowdiff/telemetry';
 
 /**

@@ -4,7 +4,7 @@ import { ShadowdiffError } from '@shadowdiff/contracts';
 import type { ShadowdiffConfig } from '@shadowdiff/contracts';
 import { createKafkaPublisher } from '@shadowdiff/kafka';
 import type { KafkaRecordPublisher } from '@shadowdiff/kafka';
-import { createRedactor } from '@shadowdiff/tap';
+import { createRedactor } from '@shadowdiff/source';
 import { redactRecord } from './redact-record.js';
 import { kafkaSecurity } from '@shadowdiff/connect';
 

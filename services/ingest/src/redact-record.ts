@@ -1,5 +1,5 @@
 import type { TapRecord } from '@shadowdiff/contracts';
-import type { Redactor } from '@shadowdiff/tap';
+import type { Redactor } from '@shadowdiff/source';
 
 /**
  * Applies the tap's redaction to a record built outside a tap (GoReplay, HAR): secret headers

@@ -1,14 +1,3 @@
 export { startTap } from './start-tap.js';
 export type { StartTapOptions, TapHandle, TapStats } from './start-tap.js';
 export { tapCommand } from './tap-command.js';
-export { extractTraceId, newTraceparent } from './trace-id.js';
-export type { TraceId, TraceSource } from './trace-id.js';
-export { samplingBucket, isSampled } from './sampling.js';
-export { compileMirrorPolicy, SKIP_REASONS } from './mirror-policy.js';
-export type { MirrorDecision, RequestFacts, SkipReason } from './mirror-policy.js';
-export { createRedactor, DEFAULT_REDACTED_HEADERS, REDACTED_PREFIX } from './redaction.js';
-export type { Redactor, RedactorOptions } from './redaction.js';
-export { DROP_REASONS, TAP_SHADOW_LATENCY } from './tap-metrics.js';
-export type { DropReason } from './tap-metrics.js';
-export { SELF_CHECK_OUTCOMES, SELF_CHECK_METHODS } from './self-check.js';
-export type { SelfCheckOutcome } from './self-check.js';

@@ -5,7 +5,7 @@ import { createKafkaPublisher } from '@shadowdiff/kafka';
 import type { KafkaRecordPublisher } from '@shadowdiff/kafka';
 import { createTopic, kafkaBrokers, readAll, uniqueName } from '@shadowdiff/testkit';
 import type { ReadMessage } from '@shadowdiff/testkit';
-import type { RecordLimit } from './record-fit.js';
+import type { RecordLimit } from '@shadowdiff/source';
 import { startTap } from './start-tap.js';
 import type { TapHandle } from './start-tap.js';
 import { metricsHarness, tapConfig } from './test-harness.js';

@@ -5,10 +5,9 @@ import { readCensus } from '@shadowdiff/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { byTrace, kafkaTap, newTopic, readRecords } from './kafka-harness.js';
 import type { KafkaTap } from './kafka-harness.js';
-import { isSampled } from './sampling.js';
+import { isSampled, traceIdFromTraceparent } from '@shadowdiff/source';
 import { endToEnd, fetchRaw, startServer } from './test-harness.js';
 import type { TestServer } from './test-harness.js';
-import { traceIdFromTraceparent } from './trace-id.js';
 
 const ORDER = Buffer.from(
   JSON.stringify({

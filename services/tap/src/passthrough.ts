@@ -1,7 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { TapMetrics } from './tap-metrics.js';
-import type { Upstream } from './upstream.js';
+import type { TapMetrics, Upstream } from '@shadowdiff/source';
 
 /**
  * Upgrade (websocket, h2c) and CONNECT requests are tunnelled to the primary byte for byte, without

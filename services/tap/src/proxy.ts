@@ -1,39 +1,29 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { performance } from 'node:perf_hooks';
-import type { Role, TapConfig, UpstreamError } from '@shadowdiff/contracts';
-import { BodyCapture } from './body-capture.js';
-import type { Deadline, Deadlines } from './deadlines.js';
-import { requestHeaders, responseHeaders } from './headers.js';
-import type { MirrorDecision, RequestFacts, SkipReason } from './mirror-policy.js';
-import type { Captured, Recorder, Side } from './recorder.js';
-import type { CapturedRequest } from '@shadowdiff/contracts';
-import { Pair } from './pair.js';
-import type { SelfCheckSender } from './self-check.js';
-import { sendShadow } from './shadow.js';
-import type { ShadowTarget } from './shadow.js';
-import type { TapMetrics } from './tap-metrics.js';
-import { extractTraceId, newTraceparent } from './trace-id.js';
-import type { TraceSource } from './trace-id.js';
-import { upstreamErrorKind } from './upstream-error.js';
-import { AbortableExchange, headerStrings } from './upstream.js';
-import type { Upstream } from './upstream.js';
+import type { UpstreamError } from '@shadowdiff/contracts';
+import {
+  AbortableExchange,
+  BodyCapture,
+  TracedExchange,
+  headerStrings,
+  requestHeaders,
+  responseHeaders,
+  upstreamErrorKind,
+} from '@shadowdiff/source';
+import type {
+  Deadline,
+  Deadlines,
+  PrimaryOutcome,
+  SkipReason,
+  Source,
+  Upstream,
+} from '@shadowdiff/source';
 
 export interface ProxyContext {
-  mode: 'sidecar' | 'mirror';
-  /** The role the fronted service is recorded as (`primary` in mirror mode). */
-  role: Role;
+  /** Policy, redaction, records and the copies (shadow, self-check), shared by every source. */
+  source: Source;
   primary: Upstream;
-  /** Mirror mode only. */
-  shadow: ShadowTarget | undefined;
-  /** Mirror mode with `tap.selfCheck.enabled`: second primary calls (role `secondary`). */
-  selfCheck?: SelfCheckSender | undefined;
-  traceOrder: TapConfig['traceHeaders'];
-  decide: (facts: RequestFacts) => MirrorDecision;
-  captureBodyBytes: number;
   /** Idle timeout of primary exchanges (`tap.upstreamTimeoutMs`). */
   deadlines: Deadlines;
-  recorder: Recorder;
-  metrics: TapMetrics;
   /** Client requests whose response is not closed yet (drained on shutdown). */
   active: { requests: number };
 }
@@ -48,178 +38,61 @@ export interface ProxyContext {
 export function createRequestHandler(
   ctx: ProxyContext,
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const { mode, role, primary, shadow, metrics, recorder } = ctx;
+  const { source, primary } = ctx;
+  const { metrics } = source;
 
   return (req, res) => {
-    const startedAt = performance.now();
-    const capturedAt = Date.now();
     ctx.active.requests += 1;
     // The upstream's Date (or its absence) passes through; node must not add its own.
     res.sendDate = false;
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
-
-    let traceId: string;
-    let traceSource: TraceSource;
-    let extra: string[] | undefined;
-    const found = extractTraceId(req.headers, ctx.traceOrder);
-    if (found !== undefined) {
-      traceId = found.traceId;
-      traceSource = found.source;
-    } else {
-      const fresh = newTraceparent();
-      traceId = fresh.traceId;
-      traceSource = 'generated';
-      // Mirror mode owns the request's identity: both upstreams get the same new traceparent.
-      if (mode === 'mirror') extra = ['traceparent', fresh.traceparent];
-    }
-    if (req.headers.host === undefined) (extra ??= []).push('Host', primary.host);
-
-    const declared = declaredBodyLength(req);
+    const traced = new TracedExchange(
+      source,
+      { method, url, rawHeaders: req.rawHeaders, headers: req.headers },
+      { hostFallback: primary.host },
+    );
+    const { declared, recording } = traced;
     const http11 = req.httpVersionMajor === 1 && req.httpVersionMinor >= 1;
-    let recording = false;
-    const decision = ctx.decide({ method, url, traceId, bodyBytes: declared });
-    if (!decision.mirror) {
-      metrics.skipped(decision.reason);
-    } else if (shadow === undefined) {
-      recording = true;
-    } else {
-      const slot = shadow.tryAcquire();
-      if (slot === 'ok') recording = true;
-      else metrics.skipped(slot);
-    }
-    const mirroring = recording && shadow !== undefined;
-    // Decided before any half exists, so the pair's records say which roles the trace has.
-    const second =
-      mirroring && ctx.selfCheck !== undefined
-        ? ctx.selfCheck.acquire(method, url, traceId, declared !== 0)
-        : undefined;
-    const pair = mirroring ? new Pair(recorder, second !== undefined) : undefined;
-    let marked: string[] | undefined;
-    const markedHeaders = (): string[] =>
-      (marked ??= requestHeaders(req.rawHeaders, [
-        ...(extra ?? []),
-        (shadow as ShadowTarget).markerHeader,
-        '1',
-      ]));
-    // The second primary call goes out once the client's exchange is over: it cannot delay it.
-    const secondCall = (record: Side | undefined): void => {
-      if (second === undefined || pair === undefined) return;
-      const selfCheck = ctx.selfCheck as SelfCheckSender;
-      if (record === undefined || record.response === undefined || record.error !== undefined) {
-        selfCheck.release();
-        pair.settle('secondary', null);
-        return;
-      }
-      selfCheck.send(second, method, url, markedHeaders(), record, recorder, (side) =>
-        pair.settle('secondary', side),
-      );
-    };
-
-    // Request body: one capture serves the record and, in mirror mode, the shadow's copy.
-    const mirrorCap = shadow?.maxBodyBytes ?? 0;
-    const reqBody =
-      recording && declared !== 0
-        ? new BodyCapture(
-            mirroring ? Math.max(ctx.captureBodyBytes, mirrorCap) : ctx.captureBodyBytes,
-          )
-        : undefined;
-
-    let captured: Captured<CapturedRequest> | undefined;
-    const capturedRequest = (): Captured<CapturedRequest> =>
-      (captured ??= recorder.request(method, url, req.rawHeaders, reqBody));
 
     const exchange = new PrimaryExchange(
       ctx,
       res,
       http11,
-      recording ? new BodyCapture(ctx.captureBodyBytes) : undefined,
-      recording
-        ? (side, skip) => {
-            if (side === undefined) {
-              metrics.skipped(skip ?? 'client_aborted');
-              pair?.settle('primary', null);
-              secondCall(undefined);
-              return;
-            }
-            const record: Side = {
-              role,
-              traceId,
-              traceSource,
-              capturedAt,
-              durationMs: performance.now() - startedAt,
-              request: capturedRequest(),
-              ...side,
-            };
-            if (pair) {
-              pair.settle('primary', record);
-              secondCall(record);
-            } else recorder.publish(record);
-          }
-        : undefined,
+      recording ? new BodyCapture(source.tap.captureBodyBytes) : undefined,
+      recording ? (side, skip) => traced.primaryDone(side, skip) : undefined,
     );
 
-    metrics.request(role);
+    metrics.request(source.role);
     res.once('close', () => {
       ctx.active.requests -= 1;
       // The client went away first: stop the upstream exchange, record nothing for it.
       if (!res.writableFinished) exchange.clientGone();
     });
-    if (reqBody !== undefined) captureBody(req, reqBody);
+    if (traced.requestBody !== undefined) captureBody(req, traced.requestBody);
     // The primary's request goes out before the mirrored copy: the copy's head write is a syscall
     // of its own, and nothing the shadow costs belongs in front of the client's answer.
     primary.exchange(
       method,
       url,
-      requestHeaders(req.rawHeaders, extra),
+      requestHeaders(req.rawHeaders, traced.extra),
       declared === 0 ? null : req,
       exchange,
     );
 
-    if (mirroring && shadow !== undefined && pair !== undefined) {
-      const shadowHeaders = markedHeaders();
-      let started = false;
-      const start = (): void => {
-        if (started) return;
-        started = true;
-        if (reqBody !== undefined && reqBody.size > mirrorCap) {
-          shadow.release();
-          metrics.skipped('body_too_large');
-          pair.settle('shadow', null);
-          return;
-        }
-        const body = reqBody !== undefined && reqBody.size > 0 ? reqBody.bytes() : undefined;
-        sendShadow(shadow, method, url, shadowHeaders, body, (result) => {
-          pair.settle('shadow', {
-            role: 'shadow',
-            traceId,
-            traceSource,
-            capturedAt,
-            durationMs: performance.now() - startedAt,
-            request: capturedRequest(),
-            ...(result.kind === 'response'
-              ? { response: recorder.response(result.status, result.rawHeaders, result.body) }
-              : { error: result.error }),
-          });
-        });
-      };
-      if (declared === 0) start();
+    if (traced.mirroring) {
+      if (declared === 0) traced.startShadow();
       else {
-        req.once('end', start);
+        req.once('end', () => traced.startShadow());
         // A client that goes away mid-body never ends the request: free the slot.
-        req.once('close', () => {
-          if (started) return;
-          started = true;
-          shadow.release();
-          pair.settle('shadow', null);
-        });
+        req.once('close', () => traced.abandonShadow());
       }
     }
   };
 }
 
 /** What the primary exchange hands back: the response side, or nothing (client gone first). */
-type Finish = (side: Pick<Side, 'response' | 'error'> | undefined, skip?: SkipReason) => void;
+type Finish = (side: PrimaryOutcome | undefined, skip?: SkipReason) => void;
 
 /**
  * The client's exchange with the primary: a plain streaming proxy. Status, headers (minus
@@ -276,7 +149,7 @@ class PrimaryExchange extends AbortableExchange {
       this.capture === undefined
         ? undefined
         : {
-            response: this.ctx.recorder.response(
+            response: this.ctx.source.recorder.response(
               this.status,
               this.rawHeaders as string[],
               this.capture,
@@ -290,7 +163,7 @@ class PrimaryExchange extends AbortableExchange {
     if (this.settled) return;
     const { res, ctx } = this;
     const kind = upstreamErrorKind(error);
-    ctx.metrics.upstreamError(ctx.role, kind);
+    ctx.source.metrics.upstreamError(ctx.source.role, kind);
     if (this.rawHeaders !== undefined) {
       // The upstream died mid-body: the client must see a broken response, not a short one.
       res.destroy(error);
@@ -298,7 +171,7 @@ class PrimaryExchange extends AbortableExchange {
         this.capture === undefined
           ? undefined
           : {
-              response: ctx.recorder.response(this.status, this.rawHeaders, this.capture),
+              response: ctx.source.recorder.response(this.status, this.rawHeaders, this.capture),
               error: { kind, message: error.message },
             },
       );
@@ -327,7 +200,7 @@ class PrimaryExchange extends AbortableExchange {
     this.abort?.();
   }
 
-  private settle(side: Pick<Side, 'response' | 'error'> | undefined, skip?: SkipReason): void {
+  private settle(side: PrimaryOutcome | undefined, skip?: SkipReason): void {
     if (this.settled) return;
     this.settled = true;
     this.finish?.(side, skip);
@@ -344,16 +217,6 @@ class PrimaryExchange extends AbortableExchange {
 function captureBody(req: IncomingMessage, capture: BodyCapture): void {
   req.pause();
   req.on('data', (chunk: Buffer) => capture.push(chunk));
-}
-
-/** content-length as a number; 0 for no body; undefined when chunked (unknown until the end). */
-function declaredBodyLength(req: IncomingMessage): number | undefined {
-  const length = req.headers['content-length'];
-  if (length !== undefined) {
-    const n = Number(length);
-    return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
-  }
-  return req.headers['transfer-encoding'] === undefined ? 0 : undefined;
 }
 
 function pairs(raw: readonly string[]): [string, string][] {

@@ -6,7 +6,7 @@ import {
 } from '@shadowdiff/contracts';
 import type { TapRecord } from '@shadowdiff/contracts';
 import { describe, expect, it } from 'vitest';
-import { RecordLimit } from './record-fit.js';
+import { RecordLimit } from '@shadowdiff/source';
 import { learnTopicLimit } from './tap-command.js';
 
 const bytes = (n: number, fill = 7) => new Uint8Array(n).fill(fill);

@@ -3,7 +3,7 @@ import { topicMaxMessageBytes } from '@shadowdiff/kafka';
 import { createTopic, kafkaBrokers, uniqueName } from '@shadowdiff/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { kafkaTap, readRecords } from './kafka-harness.js';
-import { RecordLimit } from './record-fit.js';
+import { RecordLimit } from '@shadowdiff/source';
 import { learnTopicLimit } from './tap-command.js';
 import { fetchRaw, startServer } from './test-harness.js';
 import type { TestServer } from './test-harness.js';

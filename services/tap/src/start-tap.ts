@@ -1,30 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Meter } from '@opentelemetry/api';
 import { CONFIG_HASH_STAMP_CHARS, ConfigError, configHash } from '@shadowdiff/contracts';
 import type { ShadowdiffConfig } from '@shadowdiff/contracts';
-import { compileRules } from '@shadowdiff/engine';
 import type { RecordPublisher } from '@shadowdiff/engine';
+import { Deadlines, UpstreamTimeoutError, createSource, createUpstream } from '@shadowdiff/source';
+import type { BufferStats, RecordLimit } from '@shadowdiff/source';
 import { createAdminServer } from './admin-server.js';
-import { compileMirrorPolicy } from './mirror-policy.js';
 import { createTunnelHandler } from './passthrough.js';
 import { createRequestHandler } from './proxy.js';
-import { RecordBuffer } from './record-buffer.js';
-import type { BufferStats } from './record-buffer.js';
-import { Recorder } from './recorder.js';
-import { createRedactor } from './redaction.js';
 import { defaultTapId, parseListen, resolveUpstreams } from './settings.js';
-import { SelfCheckSender } from './self-check.js';
-import { ShadowTarget } from './shadow.js';
-import { createTapMetrics } from './tap-metrics.js';
-import { createUpstream } from './upstream.js';
-import { SkipCensus } from './skip-census.js';
 import { tapVersion } from './tap-version.js';
-import { Deadlines } from './deadlines.js';
-import { UpstreamTimeoutError } from './upstream-error.js';
-import { RecordLimit } from './record-fit.js';
 
 export interface StartTapOptions {
   /** The validated shared config; the tap reads `tap`, `service` and `kafka.topics.taps`. */
@@ -80,123 +67,36 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
   const tap = config.tap;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const upstreams = resolveUpstreams(config);
-  const metrics = createTapMetrics(meter, config.service);
-
-  let key = options.redactKey;
-  if (key === undefined) {
-    const fromEnv = (options.env ?? process.env)[tap.redact.keyEnv];
-    if (fromEnv !== undefined && fromEnv !== '') {
-      key = Buffer.from(fromEnv, 'utf8');
-    } else {
-      key = randomBytes(32);
-      // A mirror tap redacts both halves of every pair itself, so a per-process key is enough
-      // there; only sidecar taps (one per side) must agree on the HMAC tokens.
-      if (upstreams.mode === 'sidecar')
-        log(
-          `tap: ${tap.redact.keyEnv} is not set; redaction uses a random key for this process. ` +
-            'Taps whose records pair up (two sidecars) need the same key: set it to a shared secret.',
-        );
-    }
-  }
-  const redactor = createRedactor({
-    key,
-    headers: tap.redact.headers,
-    jsonPaths: tap.redact.jsonPaths,
-  });
-  const buffer = new RecordBuffer({
-    publisher,
-    topic: config.kafka.topics.taps,
-    maxRecords: tap.buffer.maxRecords,
-    maxBytes: tap.buffer.maxBytes,
-    lingerMs: tap.buffer.lingerMs,
-    maxBatchBytes: tap.buffer.maxBatchBytes,
-    maxBatchRecords: tap.buffer.maxBatchRecords,
-    metrics,
-    log,
-  });
-  metrics.observeBuffer(() => buffer.stats());
-  const recordLimit = options.recordLimit ?? new RecordLimit(config.kafka.maxMessageBytes);
-  buffer.limitBatchBytes(recordLimit.bytes);
-  recordLimit.onChange((bytes) => buffer.limitBatchBytes(bytes));
   const tapId = tap.tapId ?? defaultTapId();
-  const recorder = new Recorder({
-    service: config.service,
-    tapId,
+  const source = createSource({
+    config,
+    publisher,
+    meter,
     mode: upstreams.mode,
-    captureBodyBytes: tap.captureBodyBytes,
-    maxRecordBytes: () => recordLimit.bytes,
-    redactor,
-    buffer,
+    role: upstreams.mode === 'mirror' ? 'primary' : tap.role,
+    shadowUrl: upstreams.shadow,
+    secondaryUrl: upstreams.secondary,
+    tapId,
     // Which tap build and which config produced a record: the evidence report lists both.
     facts: {
       tapVersion: tapVersion(),
       configHash: configHash(config).slice(0, CONFIG_HASH_STAMP_CHARS),
     },
+    // A primary tap counts what it serves without mirroring, per route (census records).
+    census: upstreams.mode === 'mirror' || tap.role === 'primary',
+    redactKey: options.redactKey,
+    env: options.env,
+    // A mirror tap redacts both halves of every pair itself, so a per-process key is enough
+    // there; only sidecar taps (one per side) must agree on the HMAC tokens.
+    warnRandomKey: upstreams.mode === 'sidecar',
+    log,
+    recordLimit: options.recordLimit,
   });
-
-  const primary = createUpstream(upstreams.primary);
-  const shadow =
-    upstreams.shadow === undefined
-      ? undefined
-      : new ShadowTarget(
-          // The in-flight bound caps the shadow's sockets too: the agent never queues.
-          createUpstream(upstreams.shadow, { maxSockets: tap.mirror.maxInFlight }),
-          {
-            timeoutMs: tap.mirror.timeoutMs,
-            maxInFlight: tap.mirror.maxInFlight,
-            maxBodyBytes: tap.mirror.maxBodyBytes,
-            markerHeader: tap.mirror.markerHeader,
-            captureBodyBytes: tap.captureBodyBytes,
-            metrics,
-            downAfterRefusals: tap.mirror.downAfterRefusals,
-            downCooldownMs: tap.mirror.downCooldownMs,
-          },
-        );
-
-  const rules = compileRules(config.rules);
-  // Self-check: the primary (or tap.secondary) asked a second time, bounded like the shadow.
-  const selfCheck =
-    shadow === undefined || !tap.selfCheck.enabled || upstreams.secondary === undefined
-      ? undefined
-      : new SelfCheckSender(
-          new ShadowTarget(
-            createUpstream(upstreams.secondary, { maxSockets: tap.selfCheck.maxInFlight }),
-            {
-              timeoutMs: tap.selfCheck.timeoutMs,
-              maxInFlight: tap.selfCheck.maxInFlight,
-              maxBodyBytes: 0,
-              markerHeader: tap.mirror.markerHeader,
-              captureBodyBytes: tap.captureBodyBytes,
-              metrics,
-              downAfterRefusals: tap.mirror.downAfterRefusals,
-              downCooldownMs: tap.mirror.downCooldownMs,
-              role: 'secondary',
-            },
-          ),
-          {
-            firstPerRoute: tap.selfCheck.firstPerRoute,
-            percent: tap.selfCheck.percent,
-            maxRoutes: tap.selfCheck.maxRoutes,
-            rules,
-            metrics,
-          },
-        );
-
+  const { buffer, shadow, selfCheck } = source;
   if (selfCheck === undefined && tap.secondary !== undefined) {
     log('tap: tap.secondary is set but tap.selfCheck.enabled is false: no copies go to it');
   }
-  // A primary tap counts what it serves without mirroring, per route (census records).
-  const census =
-    upstreams.mode === 'mirror' || tap.role === 'primary'
-      ? new SkipCensus({
-          service: config.service,
-          tapId,
-          mode: upstreams.mode,
-          rules,
-          offer: (key, bytes) => buffer.offer(key, bytes),
-        })
-      : undefined;
-  const policy = compileMirrorPolicy(tap.mirror);
+  const primary = createUpstream(upstreams.primary);
 
   const active = { requests: 0 };
   const primaryDeadlines = new Deadlines(
@@ -204,17 +104,9 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
     () => new UpstreamTimeoutError(tap.upstreamTimeoutMs),
   );
   const handler = createRequestHandler({
-    mode: upstreams.mode,
-    role: upstreams.mode === 'mirror' ? 'primary' : tap.role,
+    source,
     primary,
-    shadow,
-    selfCheck,
-    traceOrder: tap.traceHeaders,
-    decide: census ? census.wrap(policy) : policy,
-    captureBodyBytes: tap.captureBodyBytes,
     deadlines: primaryDeadlines,
-    recorder,
-    metrics,
     active,
   });
 
@@ -227,8 +119,8 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
     },
     handler,
   );
-  server.on('upgrade', createTunnelHandler(primary, 'upgrade', metrics));
-  server.on('connect', createTunnelHandler(primary, 'connect', metrics));
+  server.on('upgrade', createTunnelHandler(primary, 'upgrade', source.metrics));
+  server.on('connect', createTunnelHandler(primary, 'connect', source.metrics));
   // Tunnels are not tracked by the http server's connection lists: close them on shutdown.
   const tunnels = new Set<Socket>();
   for (const event of ['upgrade', 'connect'] as const) {
@@ -262,7 +154,7 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
     server.close();
     throw error;
   }
-  census?.start();
+  source.start();
   log(
     `tap: ${upstreams.mode} mode on ${url} -> ${upstreams.primary}` +
       (upstreams.shadow ? ` (mirror to ${upstreams.shadow})` : ` as ${tap.role}`) +
@@ -278,21 +170,12 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
     const deadline = Date.now() + tap.shutdownGraceMs;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    const copies = () => (shadow?.active ?? 0) + (selfCheck?.target.active ?? 0);
-    await until(() => active.requests === 0 && copies() === 0, deadline);
+    await until(() => active.requests === 0 && source.copiesInFlight() === 0, deadline);
     server.closeAllConnections();
     for (const socket of tunnels) socket.destroy();
     await closed;
-    census?.stop();
-    await buffer.close(Date.now() + tap.shutdownGraceMs);
-    await Promise.all([
-      primary.close(),
-      shadow?.upstream.close(),
-      selfCheck?.target.upstream.close(),
-    ]);
+    await Promise.all([source.close(Date.now() + tap.shutdownGraceMs), primary.close()]);
     primaryDeadlines.close();
-    shadow?.deadlines.close();
-    selfCheck?.target.deadlines.close();
     await new Promise<void>((resolve) => admin.close(() => resolve()));
   };
 

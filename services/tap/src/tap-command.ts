@@ -3,7 +3,7 @@ import { ShadowdiffError, UsageError } from '@shadowdiff/contracts';
 import { createThreadedKafkaPublisher, topicMaxMessageBytes } from '@shadowdiff/kafka';
 import { startTap } from './start-tap.js';
 import { kafkaSecurity } from '@shadowdiff/connect';
-import { RecordLimit } from './record-fit.js';
+import { RecordLimit } from '@shadowdiff/source';
 
 function str(values: OptionValues, name: string): string | undefined {
   const v = values[name];

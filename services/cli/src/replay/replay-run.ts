@@ -1,7 +1,7 @@
 import { TAP_RECORD_VERSION } from '@shadowdiff/contracts';
 import type { Role, ShadowdiffConfig, TapRecord } from '@shadowdiff/contracts';
 import { toOutbound } from '@shadowdiff/ingest';
-import { compileMirrorPolicy, newTraceparent } from '@shadowdiff/tap';
+import { compileMirrorPolicy, newTraceparent } from '@shadowdiff/source';
 import { ProgressBar } from '../progress.js';
 import type { Capture, ReplayRequest } from './capture.js';
 import type { EmbeddedJudge } from './embedded-judge.js';

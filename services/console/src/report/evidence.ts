@@ -2,7 +2,7 @@ import { configHash } from '@shadowdiff/contracts';
 import type { DiffKind, Role, Severity, ShadowdiffConfig } from '@shadowdiff/contracts';
 import { TRUNCATED_PATH } from '@shadowdiff/engine';
 import type { RouteStats } from '@shadowdiff/engine';
-import { DEFAULT_REDACTED_HEADERS } from '@shadowdiff/tap';
+import { DEFAULT_REDACTED_HEADERS } from '@shadowdiff/source';
 import type { ConsoleData, TimeRange } from '../api/console-data.js';
 import { tapFacts } from '../api/example-view.js';
 import type { NoiseEntryView } from '../noise/console-noise.js';

@@ -1,6 +1,6 @@
 import { decodeTapRecord } from '@shadowdiff/contracts';
 import type { OutboundMessage, RecordPublisher } from '@shadowdiff/engine';
-import { createRedactor } from '@shadowdiff/tap';
+import { createRedactor } from '@shadowdiff/source';
 import { describe, expect, it } from 'vitest';
 import { redactRecord } from '../redact-record.js';
 import { harDocument, harEntry } from './har-fixtures.test-helpers.js';

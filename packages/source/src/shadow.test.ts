@@ -1,8 +1,8 @@
+import { createNoopMeter } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ShadowTarget } from './shadow.js';
 import { createTapMetrics } from './tap-metrics.js';
 import { createUpstream } from './upstream.js';
-import { metricsHarness } from './test-harness.js';
 
 let target: ShadowTarget | undefined;
 afterEach(async () => {
@@ -19,7 +19,7 @@ function shadowTarget(
     maxBodyBytes: 1_000,
     markerHeader: 'x-shadow-request',
     captureBodyBytes: 1_000,
-    metrics: createTapMetrics(metricsHarness().meter, 'test'),
+    metrics: createTapMetrics(createNoopMeter(), 'test'),
     downAfterRefusals: over.downAfterRefusals ?? 3,
     downCooldownMs: over.downCooldownMs ?? 60_000,
   });
