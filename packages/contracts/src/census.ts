@@ -1,3 +1,5 @@
+import { decodeTapRecord, encodeTapRecord } from './codec/tap-record-codec.js';
+import type { Decoded } from './codec/result.js';
 import { TAP_RECORD_VERSION } from './tap-record.js';
 import type { TapRecord } from './tap-record.js';
 
@@ -7,7 +9,9 @@ import type { TapRecord } from './tap-record.js';
  * so no new topic or schema version is needed, and is told apart by `meta.mirror = "skipped"`:
  * workers count it per route for coverage ("seen by the primary, never mirrored") and never pair
  * it. It carries no bodies and no headers; `error` only satisfies the v1 schema (a record needs a
- * response or an error) and says what the record is.
+ * response or an error) and says what the record is. Decoded, it is its own record kind
+ * ({@link CensusRecord}, see {@link decodeTapsMessage}): the TapRecord form is only its wire format,
+ * kept so that v1 readers and writers on either side of an upgrade keep working.
  */
 export const CENSUS_MIRROR_SKIPPED = 'skipped';
 
@@ -19,6 +23,12 @@ export interface CensusEntry {
   reason: string;
   /** Requests counted since the tap's previous census of this method, route and reason. */
   count: number;
+  /**
+   * The route the tap templated `path` to (`meta.route`, since the align stages): the worker uses
+   * it as is, so a census is templated once on its way. Absent from older taps' censuses: the
+   * worker templates `path` then.
+   */
+  route?: string;
 }
 
 export interface CensusRecordInput extends CensusEntry {
@@ -54,6 +64,7 @@ export function censusRecord(input: CensusRecordInput): TapRecord {
       mirror: CENSUS_MIRROR_SKIPPED,
       skipReason: input.reason,
       skipped: String(input.count),
+      ...(input.route === undefined ? {} : { route: input.route }),
     },
   };
 }
@@ -63,10 +74,57 @@ export function readCensus(record: TapRecord): CensusEntry | undefined {
   const meta = record.meta;
   if (meta?.mirror !== CENSUS_MIRROR_SKIPPED) return undefined;
   const count = Number(meta.skipped);
-  return {
+  const entry: CensusEntry = {
     method: record.request.method,
     path: record.request.url,
     reason: meta.skipReason ?? 'other',
     count: Number.isSafeInteger(count) && count > 0 ? count : 1,
   };
+  if (meta.route !== undefined) entry.route = meta.route;
+  return entry;
+}
+
+/** A census as a record kind of its own: what a census TapRecord on the wire decodes to. */
+export interface CensusRecord extends CensusEntry {
+  kind: 'census';
+  traceId: string;
+  service: string;
+  tapId: string;
+  /** Epoch ms the census was taken. */
+  at: number;
+}
+
+/** What a `shadowdiff.taps` message holds: one half of a pair, or a tap's census. */
+export type TapsMessage =
+  { kind: 'half'; record: TapRecord } | { kind: 'census'; census: CensusRecord };
+
+/** The census record of a decoded TapRecord, or undefined for an ordinary half. */
+export function censusOf(record: TapRecord): CensusRecord | undefined {
+  const entry = readCensus(record);
+  if (entry === undefined) return undefined;
+  return {
+    kind: 'census',
+    traceId: record.traceId,
+    service: record.service,
+    tapId: record.tapId,
+    at: record.capturedAt,
+    ...entry,
+  };
+}
+
+/** Decodes one `shadowdiff.taps` message: a half, a census, or the decode error (never a throw). */
+export function decodeTapsMessage(value: Uint8Array | null | undefined): Decoded<TapsMessage> {
+  const decoded = decodeTapRecord(value);
+  if (!decoded.ok) return decoded;
+  const census = censusOf(decoded.value);
+  return {
+    ok: true,
+    value:
+      census === undefined ? { kind: 'half', record: decoded.value } : { kind: 'census', census },
+  };
+}
+
+/** The wire bytes of a census (the v1 TapRecord form, see {@link censusRecord}). */
+export function encodeCensusRecord(input: CensusRecordInput): Uint8Array {
+  return encodeTapRecord(censusRecord(input));
 }

@@ -78,9 +78,17 @@ export type { ConsoleConfig } from './config/console.js';
 export type { Command, CommandOption, CommandIo, OptionValues } from './command.js';
 export type { RulesConfigInput } from './config/rules.js';
 export type { NoiseConfigInput } from './config/noise.js';
-export { CENSUS_MIRROR_SKIPPED, censusRecord, readCensus } from './census.js';
-export type { CensusEntry, CensusRecordInput } from './census.js';
+export {
+  CENSUS_MIRROR_SKIPPED,
+  censusOf,
+  censusRecord,
+  decodeTapsMessage,
+  encodeCensusRecord,
+  readCensus,
+} from './census.js';
+export type { CensusEntry, CensusRecord, CensusRecordInput, TapsMessage } from './census.js';
 export { configHash, CONFIG_HASH_STAMP_CHARS } from './config/config-hash.js';
 export { readPackageVersion } from './package-version.js';
 export { META_ROLES, formatTraceRoles, readTraceRoles } from './trace-roles.js';
 export { listenError } from './listen-error.js';
+export { NO_ROUTE, statusClass } from './labels.js';

@@ -113,7 +113,7 @@ export type { DiffScope } from './diff/scalar-noise.js';
 export { summarizeTextDiff } from './diff/text-diff.js';
 export type { TextDiffSummary } from './diff/text-diff.js';
 export { PREVIEW_CHARS } from './diff/preview.js';
-export { judge, UNKNOWN_ROUTE } from './judge/judge.js';
+export { judge } from './judge/judge.js';
 export type { JudgeInput, JudgeContext } from './judge/judge.js';
 export type { NoiseFilter } from './judge/noise-filter.js';
 export { diffResponses, JSON_LIMIT_PATH, TRUNCATED_PATH } from './judge/compare-responses.js';
@@ -182,3 +182,17 @@ export { NoiseCatalog } from './noise/noise-catalog.js';
 export type { NoiseCatalogOptions, NoiseRef, NoiseLookup } from './noise/noise-catalog.js';
 export { NoiseStatsTable } from './noise/stats-table.js';
 export type { NoiseTableMark } from './noise/stats-table.js';
+export { classify, classifyBatch } from './align/classify.js';
+export type {
+  Classified,
+  ClassifiedBatch,
+  ClassifiedCensus,
+  ClassifiedHalf,
+  ClassifyContext,
+} from './align/classify.js';
+export { knownKey, planBatch } from './align/plan.js';
+export type { BatchPlan, PlannedClaim, PlannedOffer } from './align/plan.js';
+export { resolveBatch } from './align/resolve.js';
+export type { BatchDecisions, JudgeDecision } from './align/resolve.js';
+export { pairRecords } from './align/pair-records.js';
+export type { PairRecords } from './align/pair-records.js';

@@ -44,8 +44,8 @@ describe('SkipCensus', () => {
     expect(census.publish()).toBe(2);
     const got = read().map((r) => r.census);
     expect(got).toEqual([
-      { method: 'POST', path: '/orders', reason: 'method', count: 5 },
-      { method: 'GET', path: '/admin/0', reason: 'route', count: 3 },
+      { method: 'POST', path: '/orders', route: 'POST /orders', reason: 'method', count: 5 },
+      { method: 'GET', path: '/admin/0', route: 'GET /admin/{id}', reason: 'route', count: 3 },
     ]);
     const { record } = read()[0]!;
     expect(record).toMatchObject({
@@ -77,7 +77,13 @@ describe('SkipCensus', () => {
     census.count('DELETE', '/orders/9', 'method');
     census.stop();
     expect(read().map((r) => r.census)).toEqual([
-      { method: 'DELETE', path: '/orders/9', reason: 'method', count: 1 },
+      {
+        method: 'DELETE',
+        path: '/orders/9',
+        route: 'DELETE /orders/{id}',
+        reason: 'method',
+        count: 1,
+      },
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { censusRecord, encodeTapRecord } from '@shadowdiff/contracts';
+import { encodeCensusRecord } from '@shadowdiff/contracts';
 import { templateRoute } from '@shadowdiff/engine';
 import type { CompiledRules } from '@shadowdiff/engine';
 import type { MirrorDecision, RequestFacts } from './mirror-policy.js';
@@ -23,8 +23,10 @@ export interface SkipCensusOptions {
 
 interface Tally {
   method: string;
-  /** One request's path (query dropped): the worker templates it with the same rules. */
+  /** One request's path (query dropped), for readers of older censuses. */
   path: string;
+  /** The templated route the tally counts: sent along, so the worker does not template again. */
+  route: string;
   reason: string;
   count: number;
 }
@@ -68,7 +70,13 @@ export class SkipCensus {
       this.overflow++;
       return;
     }
-    this.tallies.set(key, { method: method.toUpperCase(), path: pathOf(url), reason, count: 1 });
+    this.tallies.set(key, {
+      method: method.toUpperCase(),
+      path: pathOf(url),
+      route,
+      reason,
+      count: 1,
+    });
   }
 
   start(): void {
@@ -87,9 +95,7 @@ export class SkipCensus {
       const traceId = `census-${randomUUID()}`;
       o.offer(
         traceId,
-        encodeTapRecord(
-          censusRecord({ traceId, service: o.service, tapId: o.tapId, at, mode: o.mode, ...t }),
-        ),
+        encodeCensusRecord({ traceId, service: o.service, tapId: o.tapId, at, mode: o.mode, ...t }),
       );
     }
     return tallies.size;

@@ -1,9 +1,6 @@
 /** Value of the `env` attribute on every point: shadow traffic never mixes with production series. */
 export const SHADOW_ENV = 'shadow';
 
-/** The route attribute of points that have no route (undecodable records). */
-export const UNKNOWN_ROUTE = 'unknown';
-
 /**
  * Metric names: a public contract (dashboards, alerts, Argo analysis read them). Change only on
  * purpose, with a version bump and a note in packages/contracts/README.md.

@@ -10,7 +10,8 @@ import type { Verdict } from '@shadowdiff/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LAG_BUCKETS_SECONDS, LATENCY_BUCKETS_SECONDS } from './buckets.js';
 import { METRIC_NAMES } from './metric-names.js';
-import { ShadowMetrics, statusClass } from './shadow-metrics.js';
+import { statusClass } from '@shadowdiff/contracts';
+import { ShadowMetrics } from './shadow-metrics.js';
 
 function harness() {
   const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);

@@ -1,16 +1,12 @@
 import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
+import { NO_ROUTE, statusClass } from '@shadowdiff/contracts';
 import type { Role, Verdict } from '@shadowdiff/contracts';
 import { LAG_BUCKETS_SECONDS, LATENCY_BUCKETS_SECONDS, msToSeconds } from './buckets.js';
 import { LabelLimiter } from './label-limiter.js';
 import type { LabelLimiterOptions } from './label-limiter.js';
-import { METRIC_NAMES, SHADOW_ENV, UNKNOWN_ROUTE } from './metric-names.js';
+import { METRIC_NAMES, SHADOW_ENV } from './metric-names.js';
 
 export type ShadowMetricsOptions = LabelLimiterOptions;
-
-/** `2xx`, `5xx`, ... from a status code; `error` when the upstream gave no response. */
-export function statusClass(status: number | undefined): string {
-  return status === undefined ? 'error' : `${Math.floor(status / 100)}xx`;
-}
 
 /**
  * The worker's instruments (see README.md for the contract). Every point carries
@@ -164,6 +160,6 @@ export class ShadowMetrics {
 
   /** An undecodable record; service is the worker's configured one, route `unknown`. */
   recordDlq(service: string, code: string): void {
-    this.dlq.add(1, { env: SHADOW_ENV, service, route: UNKNOWN_ROUTE, code });
+    this.dlq.add(1, { env: SHADOW_ENV, service, route: NO_ROUTE, code });
   }
 }

@@ -1,6 +1,6 @@
 import type { Role, ShadowdiffConfig, TapRecord, Verdict } from '@shadowdiff/contracts';
 import { NoiseLearner } from '@shadowdiff/engine';
-import type { Clock, CompiledRules, NoiseFilter, NoiseStore } from '@shadowdiff/engine';
+import type { Clock, CompiledRules, NoiseFilter, NoiseStore, RouteMatch } from '@shadowdiff/engine';
 import { describeError } from './worker-log.js';
 import type { ThrottledLog } from './worker-log.js';
 
@@ -8,8 +8,8 @@ import type { ThrottledLog } from './worker-log.js';
 export interface PairNoise {
   /** The NoiseFilter for `judge` on a record of `service` (undefined: built-in rules only). */
   filterFor(service: string): NoiseFilter | undefined;
-  /** Call right after the `judge` that used `filterFor`'s filter. */
-  observe(verdict: Verdict, records: Partial<Record<Role, TapRecord>>): void;
+  /** Call right after the `judge` that used `filterFor`'s filter, with the route it judged on. */
+  observe(verdict: Verdict, records: Partial<Record<Role, TapRecord>>, route?: RouteMatch): void;
 }
 
 export interface NoiseRuntimeOptions {
@@ -54,8 +54,8 @@ export class NoiseRuntime implements PairNoise {
     return this.learner.filterFor(service);
   }
 
-  observe(verdict: Verdict, records: Partial<Record<Role, TapRecord>>): void {
-    this.learner.observe(verdict, records);
+  observe(verdict: Verdict, records: Partial<Record<Role, TapRecord>>, route?: RouteMatch): void {
+    this.learner.observe(verdict, records, route);
   }
 
   /** Loads what the fleet already knows (learned entries survive restarts), then flushes periodically. */

@@ -1,3 +1,4 @@
+import { statusClass } from '@shadowdiff/contracts';
 import type { DiffKind, Severity, Verdict } from '@shadowdiff/contracts';
 import {
   DIFF_SET_MAX_PATHS,
@@ -15,7 +16,6 @@ import type {
   SampleKind,
   SampleWrite,
 } from '@shadowdiff/engine';
-import { statusClass } from '@shadowdiff/telemetry';
 import type { LabelLimiter } from '@shadowdiff/telemetry';
 
 /** A tap's census: requests on a route it served without mirroring, by skip reason. */

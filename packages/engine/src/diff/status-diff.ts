@@ -1,10 +1,7 @@
+import { statusClass } from '@shadowdiff/contracts';
 import type { DiffCollector } from './collector.js';
 
-/** `2xx` etc.; a change of class (200 -> 503) is critical, within a class (200 -> 201) major. */
-export function statusClass(status: number): number {
-  return Math.floor(status / 100);
-}
-
+/** A change of status class (200 -> 503, see `statusClass`) is critical, within a class (200 -> 201) major. */
 export function diffStatus(a: number, b: number, out: DiffCollector): void {
   if (a === b) return;
   out.diff({

@@ -1,12 +1,13 @@
 import { Buffer } from 'node:buffer';
+import { statusClass } from '@shadowdiff/contracts';
 import type { CapturedResponse } from '@shadowdiff/contracts';
 import { DiffCollector } from '../diff/collector.js';
 import type { DiffResult } from '../diff/collector.js';
 import { collectBodyDiff } from '../diff/body-diff.js';
 import { diffHeaders } from '../diff/header-diff.js';
 import type { DiffScope } from '../diff/scalar-noise.js';
-import { diffStatus, statusClass } from '../diff/status-diff.js';
-import { decodeBody } from '../normalize/decode-body.js';
+import { diffStatus } from '../diff/status-diff.js';
+import { decodeBody, encodingOf } from '../normalize/decode-body.js';
 import { normalizeBody } from '../normalize/normalize-body.js';
 import type { NormalizedBody } from '../normalize/normalize-body.js';
 import type { CompiledRouteRule, CompiledRules } from '../route/compile-rules.js';
@@ -32,11 +33,6 @@ function view(bytes: Uint8Array): Buffer {
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.byteLength === b.byteLength && view(a).equals(view(b));
-}
-
-function encodingOf(r: CapturedResponse): string {
-  const e = (r.contentEncoding ?? r.headers['content-encoding'] ?? '').trim().toLowerCase();
-  return e === 'identity' ? '' : e;
 }
 
 /**

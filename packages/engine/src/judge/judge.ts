@@ -1,4 +1,4 @@
-import { ROLES, VERDICT_VERSION } from '@shadowdiff/contracts';
+import { NO_ROUTE, ROLES, VERDICT_VERSION } from '@shadowdiff/contracts';
 import type {
   DiffEntry,
   Outcome,
@@ -10,13 +10,11 @@ import type {
 import { DiffCollector } from '../diff/collector.js';
 import type { CompiledRules } from '../route/compile-rules.js';
 import { matchRoute } from '../route/template-route.js';
+import type { RouteMatch } from '../route/template-route.js';
 import { collectResponseDiff } from './compare-responses.js';
 import type { NoiseFilter } from './noise-filter.js';
 import { allPendingNoise } from '../noise/pending.js';
 import { SelfCheck } from './self-check.js';
-
-/** Route of a verdict with no record at all to template from (never expected in practice). */
-export const UNKNOWN_ROUTE = 'OTHER /';
 
 export interface JudgeInput {
   traceId: string;
@@ -25,6 +23,12 @@ export interface JudgeInput {
   records: Partial<Record<Role, TapRecord>>;
   /** Roles the pair needs; any missing one makes the verdict an orphan. */
   expected: readonly Role[];
+  /**
+   * The anchor record's templated route (primary, else shadow, else secondary), when the caller
+   * templated it already (the align stages template each record once and pass the route along).
+   * Omitted: judge templates the anchor itself.
+   */
+  route?: RouteMatch | undefined;
 }
 
 export interface JudgeContext {
@@ -102,10 +106,12 @@ export function judge(input: JudgeInput, ctx: JudgeContext): Verdict {
   }
   const anchor = records.primary ?? records.shadow ?? records.secondary;
   const match =
-    anchor === undefined
+    input.route ??
+    (anchor === undefined
       ? undefined
-      : matchRoute(anchor.request.method, anchor.request.url, ctx.rules);
-  const route = match?.route ?? UNKNOWN_ROUTE;
+      : matchRoute(anchor.request.method, anchor.request.url, ctx.rules));
+  // A verdict with no record at all to template from (never expected in practice).
+  const route = match?.route ?? NO_ROUTE;
   const head: Head = { input, route, now: ctx.now, roles, status, latencyMs };
 
   const missingRoles = input.expected.filter((role) => records[role] === undefined);

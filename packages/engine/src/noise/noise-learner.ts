@@ -3,6 +3,7 @@ import type { DiffKind, DiffOp } from '@shadowdiff/contracts';
 import type { NoiseFilter } from '../judge/noise-filter.js';
 import type { NoiseDelta, NoiseMark, NoiseSnapshot } from '../ports/noise-store.js';
 import type { CompiledRouteRule, CompiledRules } from '../route/compile-rules.js';
+import type { RouteMatch } from '../route/template-route.js';
 import { NoiseAccumulator } from './accumulator.js';
 import { NoiseView } from './noise-view.js';
 import { observePair } from './observe-pair.js';
@@ -112,14 +113,17 @@ export class NoiseLearner {
     return state?.filter;
   }
 
-  /** Counts a judged pair (orphans and errors are ignored). */
-  observe(verdict: Verdict, records: Partial<Record<Role, TapRecord>>): void {
+  /**
+   * Counts a judged pair (orphans and errors are ignored). `route`: the route the pair was judged
+   * on, passed along so the primary is not templated again.
+   */
+  observe(verdict: Verdict, records: Partial<Record<Role, TapRecord>>, route?: RouteMatch): void {
     const state = this.services.get(verdict.service);
     if (state === undefined) return;
     const taken = state.filter.taken;
     state.filter.taken = [];
     const observation = observePair(
-      { verdict, records, taken },
+      route === undefined ? { verdict, records, taken } : { verdict, records, taken, route },
       {
         rules: this.options.rules,
         view: state.view,

@@ -8,10 +8,11 @@ import type {
 } from '@shadowdiff/contracts';
 import { diffResponses } from '../judge/compare-responses.js';
 import { primaryDifferences } from '../judge/self-check.js';
-import { decodeBody } from '../normalize/decode-body.js';
+import { decodeBody, encodingOf } from '../normalize/decode-body.js';
 import { normalizeBody } from '../normalize/normalize-body.js';
 import type { CompiledRouteRule, CompiledRules } from '../route/compile-rules.js';
 import { matchRoute } from '../route/template-route.js';
+import type { RouteMatch } from '../route/template-route.js';
 import type { ObservedChange, ObservedOrder, PairObservation } from './accumulator.js';
 import { arrayPointers, compareArrays } from './array-order.js';
 import { compilePointer } from '../normalize/json-pointer.js';
@@ -30,6 +31,8 @@ export interface ObservePairInput {
   records: Partial<Record<Role, TapRecord>>;
   /** Findings the view suppressed while judging this pair. */
   taken: readonly TakenFinding[];
+  /** The primary's templated route and rule as judged (omitted: templated again when needed). */
+  route?: RouteMatch | undefined;
 }
 
 export interface ObservePairOptions {
@@ -37,11 +40,6 @@ export interface ObservePairOptions {
   view: NoiseView;
   /** Compare primary with secondary too (the Diffy role is on and a secondary answered). */
   secondary: boolean;
-}
-
-function encodingOf(r: CapturedResponse): string {
-  const e = (r.contentEncoding ?? r.headers['content-encoding'] ?? '').trim().toLowerCase();
-  return e === 'identity' ? '' : e;
 }
 
 function jsonOf(r: CapturedResponse, rule: CompiledRouteRule | undefined): unknown {
@@ -132,10 +130,8 @@ export function observePair(
   let ruleKnown = false;
   const ruleOf = () => {
     if (!ruleKnown) {
-      const configured = matchRoute(
-        primary.request.method,
-        primary.request.url,
-        options.rules,
+      const configured = (
+        input.route ?? matchRoute(primary.request.method, primary.request.url, options.rules)
       ).rule;
       rule = options.view.rule(verdict.route, configured);
       ruleKnown = true;

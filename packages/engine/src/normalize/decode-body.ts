@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
+import type { CapturedResponse } from '@shadowdiff/contracts';
 import { parseMediaType } from './media-type.js';
 import type { MediaType } from './media-type.js';
 
@@ -34,6 +35,12 @@ function asBuffer(bytes: Uint8Array): Buffer {
 }
 
 const LIMIT = { maxOutputLength: MAX_DECODED_BYTES };
+
+/** A response's content coding: the tap's `contentEncoding`, else the header; `identity` is none. */
+export function encodingOf(r: CapturedResponse): string {
+  const e = (r.contentEncoding ?? r.headers['content-encoding'] ?? '').trim().toLowerCase();
+  return e === 'identity' ? '' : e;
+}
 
 function decodeOne(coding: string, input: Buffer): Buffer {
   switch (coding) {
