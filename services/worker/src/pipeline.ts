@@ -1,23 +1,23 @@
-import { decodeTapRecord, readCensus } from '@shadowdiff/contracts';
-import type { Role, TapRecord, Verdict } from '@shadowdiff/contracts';
-import { judge, templateRoute } from '@shadowdiff/engine';
+import { classifyBatch, planBatch, resolveBatch } from '@shadowdiff/engine';
 import type {
+  BatchDecisions,
+  BatchPlan,
+  ClassifiedBatch,
   Clock,
   CompiledRules,
-  HalfOffer,
-  HalfSet,
-  JudgeInput,
   OrphanScheduler,
   OutboundMessage,
   PendingStore,
   SourceMessage,
 } from '@shadowdiff/engine';
+import type { Role } from '@shadowdiff/contracts';
 import type { ShadowMetrics } from '@shadowdiff/telemetry';
 import { dlqMessage } from './dlq.js';
-import { guardJudge, JUDGE_ERROR_CODE, poisonPairMessages } from './judge-guard.js';
 import type { Judged, VerdictEmitter } from './emitter.js';
 import type { UnmirroredCount } from './sample-batch.js';
 import { TraceRoles, judgeableRoles } from './expected-roles.js';
+import { judgePairs, judgeTrace, recordsOf } from './judge-pairs.js';
+import type { JudgeStageContext } from './judge-pairs.js';
 import type { PairNoise } from './noise-runtime.js';
 import type { ThrottledLog } from './worker-log.js';
 
@@ -54,18 +54,11 @@ export interface PipelineCounters {
   withoutSecondary: number;
 }
 
-const NO_RECORDS: ReadonlyMap<string, TapRecord> = new Map();
-
-interface Offered {
-  record: TapRecord;
-  /** Kafka publish time of this half. */
-  publishedAt: number;
-}
-
 /**
  * consume → align → judge → emit, per batch of TapRecords and per batch of due orphan deadlines.
- * Each record is decoded once; a pair's other half comes back from the store as bytes and is
- * decoded only then. Every store call covers the whole batch (one round trip each).
+ * The stages are the engine's pure align functions (classify → plan → resolve) around one store
+ * round trip, then judge and emit. Each record is decoded and templated once; a pair's other half
+ * comes back from the store as bytes and is decoded (and, as the anchor, templated) only then.
  */
 export class Pipeline {
   readonly counters: PipelineCounters = {
@@ -89,152 +82,23 @@ export class Pipeline {
   /** Handles one batch from the source; resolves once every half's state is durable. */
   async handleBatch(batch: SourceMessage[]): Promise<void> {
     const o = this.o;
-    const dlq: OutboundMessage[] = [];
-    const offers: HalfOffer[] = [];
-    const offered: Offered[] = [];
-    const inBatch = new Map<string, TapRecord>();
-    const unmirrored: UnmirroredCount[] = [];
     const deadlineAt = o.clock.now() + o.windowMs;
-    for (const message of batch) {
-      this.counters.records++;
-      const decoded = decodeTapRecord(message.value);
-      if (!decoded.ok) {
-        this.counters.dlq++;
-        dlq.push(dlqMessage(o.dlqTopic, message, decoded.error));
-        o.metrics.recordDlq(o.service, decoded.error.code);
-        continue;
-      }
-      const record = decoded.value;
-      const census = readCensus(record);
-      if (census !== undefined) {
-        // A tap's count of requests it served without mirroring: coverage for the console, never a half.
-        this.counters.census++;
-        unmirrored.push({
-          service: record.service,
-          route: templateRoute(census.method, census.path, o.rules),
-          reason: census.reason,
-          count: census.count,
-        });
-        continue;
-      }
-      const expected = this.roles.of(record);
-      if (!expected.includes(record.role)) {
-        this.counters.unexpectedRole++;
-        o.log.line(
-          'role',
-          `worker: ignoring a ${record.role} half (expected roles: ${expected.join(', ')})`,
-        );
-        continue;
-      }
-      offers.push({
-        traceId: record.traceId,
-        role: record.role,
-        half: message.value!,
-        expected,
-        deadlineAt,
-      });
-      offered.push({ record, publishedAt: message.timestamp });
-      inBatch.set(`${record.traceId}\u0000${record.role}`, record);
-    }
-
-    // A trace whose every expected half is in this batch is claimed without shipping its bytes to
-    // the store and back (claimPairs); the rest are offered half by half.
-    const groups = new Map<string, number[]>();
-    offers.forEach((offer, i) => {
-      const group = groups.get(offer.traceId);
-      if (group === undefined) groups.set(offer.traceId, [i]);
-      else group.push(i);
-    });
-    const pairs: number[][] = [];
-    const single: number[] = [];
-    for (const group of groups.values()) {
-      if (this.completeGroup(group, offers)) pairs.push(group);
-      else single.push(...group);
-    }
-    const [results, claims] = await Promise.all([
-      single.length > 0 ? o.store.offer(single.map((i) => offers[i]!)) : [],
-      pairs.length > 0
-        ? o.store.claimPairs(
-            pairs.map((g) => ({
-              traceId: offers[g[0]!]!.traceId,
-              expected: offers[g[0]!]!.expected,
-            })),
-          )
-        : [],
+    const taps = classifyBatch(batch, { rules: o.rules, rolesOf: (r) => this.roles.of(r) });
+    const { dlq, unmirrored } = this.countIntake(batch.length, taps);
+    const plan = planBatch(taps.halves, deadlineAt);
+    this.countUnexpected(plan);
+    const [offered, claimed] = await Promise.all([
+      plan.offers.length > 0 ? o.store.offer(plan.offers) : [],
+      plan.claims.length > 0 ? o.store.claimPairs(plan.claims) : [],
     ]);
-    // Trace id -> deadline; a trace that pairs later in this same batch needs no timeout at all.
-    const schedule = new Map<string, number>();
-    const judged: Judged[] = [];
-    const late: { service: string; route: string }[] = [];
-    const pairedInBatch = new Set<string>();
-    const now = o.clock.now();
-    const countLate = (record: TapRecord) => {
-      this.counters.late++;
-      const route = templateRoute(record.request.method, record.request.url, o.rules);
-      o.metrics.recordLate(record.service, route, record.role);
-      late.push({ service: record.service, route });
-    };
-    const pair = (record: TapRecord, halves: HalfSet, publishedAt: number) => {
-      const records = this.decodeHalves(record.traceId, halves, inBatch);
-      const { traceId, service } = record;
-      const input = { traceId, service, records, expected: this.roles.of(record) };
-      const verdict = this.judgeTrace(input, halves, now, dlq, true);
-      if (verdict === undefined) return;
-      this.counters.paired++;
-      judged.push({ verdict, halves, lagMs: now - publishedAt });
-    };
-    for (let i = 0; i < results.length; i++) {
-      const result = results[i]!;
-      const { record, publishedAt } = offered[single[i]!]!;
-      switch (result.kind) {
-        case 'waiting':
-          this.counters.waiting++;
-          schedule.set(record.traceId, deadlineAt);
-          break;
-        case 'duplicate':
-          // The first delivery may have crashed before it scheduled: arm the timeout again.
-          this.counters.duplicates++;
-          schedule.set(record.traceId, deadlineAt);
-          break;
-        case 'late':
-          countLate(record);
-          break;
-        case 'paired': {
-          // A redelivered half re-offered in the same batch pairs again: judge once.
-          schedule.delete(record.traceId);
-          if (pairedInBatch.has(record.traceId)) break;
-          pairedInBatch.add(record.traceId);
-          pair(record, result.halves, publishedAt);
-          break;
-        }
-        default: {
-          const never: never = result;
-          throw new Error(`unexpected offer result ${JSON.stringify(never)}`);
-        }
-      }
-    }
-    claims.forEach((claim, k) => {
-      const group = pairs[k]!;
-      const last = offered[group[group.length - 1]!]!;
-      if (claim.kind === 'paired') {
-        const halves: HalfSet = {};
-        for (const i of group) halves[offers[i]!.role] = offers[i]!.half;
-        pair(last.record, halves, last.publishedAt);
-        return;
-      }
-      const expected = offers[group[0]!]!.expected;
-      claim.roles.forEach((outcome, j) => {
-        const i = group.find((g) => offers[g]!.role === expected[j]);
-        if (i === undefined) return;
-        if (outcome.kind === 'duplicate') this.counters.duplicates++;
-        else countLate(offered[i]!.record);
-      });
-    });
+    const decisions = resolveBatch(plan, offered, claimed);
+    const late = this.countDecisions(decisions);
+    const { judged, dlq: poisoned } = judgePairs(decisions.judge, this.judgeContext());
+    this.counters.paired += judged.length;
+    this.counters.dlq += decisions.judge.length - judged.length;
     await Promise.all([
-      schedule.size > 0
-        ? o.scheduler.schedule([...schedule].map(([traceId, dueAt]) => ({ traceId, dueAt })))
-        : undefined,
-      o.emitter.emit(judged, dlq, late, unmirrored),
+      decisions.schedule.length > 0 ? o.scheduler.schedule(decisions.schedule) : undefined,
+      o.emitter.emit(judged, dlq.concat(poisoned), late, unmirrored),
     ]);
   }
 
@@ -244,94 +108,86 @@ export class Pipeline {
     const results = await Promise.all(traceIds.map((id) => o.store.expire(id)));
     const judged: Judged[] = [];
     const dlq: OutboundMessage[] = [];
-    const now = o.clock.now();
+    const ctx = this.judgeContext();
     results.forEach((result, i) => {
       if (result.kind !== 'orphan') return;
-      const records = this.decodeHalves(traceIds[i]!, result.halves, NO_RECORDS);
+      const { records, route } = recordsOf(result.halves, {}, o);
       const any = records.primary ?? records.shadow ?? records.secondary;
       if (any === undefined) return;
       const expected = this.roles.of(any);
       const judgeable = judgeableRoles(expected, records);
-      if (judgeable !== expected) {
-        // Only the secondary is missing: a normal verdict without it (no self-check), not an orphan.
-        const input = { traceId: traceIds[i]!, service: any.service, records, expected: judgeable };
-        const verdict = this.judgeTrace(input, result.halves, now, dlq, true);
-        if (verdict === undefined) return;
-        this.counters.withoutSecondary++;
-        this.counters.paired++;
-        judged.push({ verdict, halves: result.halves, lagMs: undefined });
+      const traceId = traceIds[i]!;
+      // Only the secondary missing: a normal verdict without it (no self-check), not an orphan.
+      const orphan = judgeable === expected;
+      const input = { traceId, service: any.service, records, expected: judgeable, route };
+      const verdict = judgeTrace(input, result.halves, ctx, dlq, !orphan);
+      if (verdict === undefined) {
+        this.counters.dlq++;
         return;
       }
-      const input = { traceId: traceIds[i]!, service: any.service, records, expected };
-      const verdict = this.judgeTrace(input, result.halves, now, dlq, false);
-      if (verdict === undefined) return;
-      this.counters.orphaned++;
+      if (orphan) this.counters.orphaned++;
+      else {
+        this.counters.withoutSecondary++;
+        this.counters.paired++;
+      }
       judged.push({ verdict, halves: result.halves, lagMs: undefined });
     });
     await o.emitter.emit(judged, dlq);
   }
 
-  /**
-   * Judges one trace (with learned noise, and feeding it, when `learn`). A throw sends the trace's
-   * halves to the DLQ with the reason instead of failing the batch, and gives undefined.
-   */
-  private judgeTrace(
-    input: JudgeInput,
-    halves: HalfSet,
-    now: number,
-    dlq: OutboundMessage[],
-    learn: boolean,
-  ): Verdict | undefined {
+  private judgeContext(): JudgeStageContext {
     const o = this.o;
-    const guarded = guardJudge(() => {
-      const noise = learn ? o.noise?.filterFor(input.service) : undefined;
-      const verdict = judge(input, { rules: o.rules, now, noise });
-      if (learn) o.noise?.observe(verdict, input.records);
-      return verdict;
+    return {
+      rules: o.rules,
+      now: o.clock.now(),
+      noise: o.noise,
+      log: o.log,
+      metrics: o.metrics,
+      dlqTopic: o.dlqTopic,
+    };
+  }
+
+  /** Counts what came in; undecodable records become DLQ copies, censuses unmirrored counts. */
+  private countIntake(
+    records: number,
+    taps: ClassifiedBatch,
+  ): { dlq: OutboundMessage[]; unmirrored: UnmirroredCount[] } {
+    const o = this.o;
+    this.counters.records += records;
+    this.counters.dlq += taps.invalid.length;
+    this.counters.census += taps.census.length;
+    const dlq = taps.invalid.map(({ message, error }) => {
+      o.metrics.recordDlq(o.service, error.code);
+      return dlqMessage(o.dlqTopic, message, error);
     });
-    if (guarded.ok) return guarded.verdict;
-    this.counters.dlq++;
-    o.metrics.recordDlq(input.service, JUDGE_ERROR_CODE);
-    o.log.line('judge', `worker: trace ${input.traceId} to the DLQ: ${guarded.reason}`);
-    dlq.push(...poisonPairMessages(o.dlqTopic, input.traceId, halves, guarded.reason));
-    return undefined;
+    // A tap's count of requests it served without mirroring: coverage for the console, never a half.
+    const unmirrored = taps.census.map(({ census, route }) => ({
+      service: census.service,
+      route,
+      reason: census.reason,
+      count: census.count,
+    }));
+    return { dlq, unmirrored };
   }
 
-  /** True when a trace's halves in a batch are each expected role exactly once. */
-  private completeGroup(group: readonly number[], offers: readonly HalfOffer[]): boolean {
-    const expected = offers[group[0]!]!.expected;
-    if (group.length !== expected.length) return false;
-    const roles = new Set<Role>();
-    for (const i of group) roles.add(offers[i]!.role);
-    return roles.size === expected.length;
-  }
-
-  /**
-   * Decodes a pair's halves, reusing the record decoded from this batch (the half that completed
-   * the pair, and any partner that arrived in the same batch) instead of parsing its bytes again.
-   */
-  private decodeHalves(
-    traceId: string,
-    halves: HalfSet,
-    inBatch: ReadonlyMap<string, TapRecord>,
-  ): Partial<Record<Role, TapRecord>> {
-    const records: Partial<Record<Role, TapRecord>> = {};
-    for (const [role, bytes] of Object.entries(halves) as [Role, Uint8Array][]) {
-      const known = inBatch.get(`${traceId}\u0000${role}`);
-      if (known) {
-        records[role] = known;
-        continue;
-      }
-      const decoded = decodeTapRecord(bytes);
-      if (decoded.ok) records[role] = decoded.value;
-      else {
-        // Stored halves were decoded once already; a failure here means the store corrupted them.
-        this.o.log.line(
-          'stored',
-          `worker: a stored ${role} half no longer decodes: ${decoded.error.message}`,
-        );
-      }
+  private countUnexpected(plan: BatchPlan): void {
+    for (const { record, expected } of plan.unexpected) {
+      this.counters.unexpectedRole++;
+      this.o.log.line(
+        'role',
+        `worker: ignoring a ${record.role} half (expected roles: ${expected.join(', ')})`,
+      );
     }
-    return records;
+  }
+
+  /** Counts the store's decisions; late halves become metric points and console counts. */
+  private countDecisions(d: BatchDecisions): { service: string; route: string }[] {
+    this.counters.waiting += d.waiting;
+    this.counters.duplicates += d.duplicates;
+    this.counters.late += d.late.length;
+    return d.late.map(({ record, route }) => {
+      this.o.metrics.recordLate(record.service, route.route, record.role);
+      return { service: record.service, route: route.route };
+    });
   }
 }
