@@ -17,6 +17,11 @@
  * (REDIS_URL, default redis://127.0.0.1:6379). Knobs: BENCH_PAIRS (30000), BENCH_LAG_RATE (5000),
  * BENCH_LAG_SECONDS (6), BENCH_WORKERS ("1,2"), BENCH_CONCURRENCY (worker --concurrency),
  * BENCH_CPU_PROF (a directory: each worker writes a V8 CPU profile there when it stops).
+ *
+ * A/B of two builds: BENCH_AB="old=/path/to/old/worktree,new=/path/to/this" (each built) runs
+ * BENCH_ROUNDS (3) rounds of 1-worker throughput + lag, alternating the builds (A B, then B A, ...)
+ * on the same broker and records, and prints each build's figures per round, median and spread,
+ * and new/old ratios.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -101,18 +106,20 @@ function config(n: Names): string {
   });
 }
 
-async function fleet(n: Names, count: number): Promise<WorkerChild[]> {
+async function fleet(n: Names, count: number, build = repo): Promise<WorkerChild[]> {
   const path = config(n);
   const workers = await Promise.all(
-    Array.from({ length: count }, () => startWorker(repo, path, workerArgs)),
+    Array.from({ length: count }, () => startWorker(build, path, workerArgs)),
   );
   await groupStable(admin, n.group, count);
   return workers;
 }
 
-async function throughput(count: number, data: Pair[]) {
-  const n = await names(`tput${count}`);
-  const workers = await fleet(n, count);
+let runs = 0;
+
+async function throughput(count: number, data: Pair[], build = repo) {
+  const n = await names(`tput${count}-${runs++}`);
+  const workers = await fleet(n, count, build);
   const collector = await collectVerdicts(k, n.verdicts, data.length);
   const producer = k.producer();
   await producer.connect();
@@ -131,9 +138,9 @@ async function throughput(count: number, data: Pair[]) {
   return { rate, got, duplicates, rss, cpuUsPerPair };
 }
 
-async function lag(count: number, data: Pair[]) {
-  const n = await names(`lag${count}`);
-  const workers = await fleet(n, count);
+async function lag(count: number, data: Pair[], build = repo) {
+  const n = await names(`lag${count}-${runs++}`);
+  const workers = await fleet(n, count, build);
   const collector = await collectVerdicts(k, n.verdicts, data.length);
   const producer = k.producer();
   await producer.connect();
@@ -195,8 +202,60 @@ async function cleanup(): Promise<void> {
 
 const ok = (pass: boolean) => (pass ? 'ok' : 'MISSED');
 
+/** BENCH_AB: alternate two builds, several rounds, 1 worker each; figures and new/old ratios. */
+async function ab(spec: string): Promise<void> {
+  const builds = spec.split(',').map((b) => {
+    const [label, dir] = b.split('=');
+    return { label: label!, dir: dir! };
+  });
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const data = pairs(N);
+  const lagCount = LAG_RATE * LAG_SECONDS;
+  const got = new Map(
+    builds.map((b) => [b.label, [] as { rate: number; p50: number; p99: number }[]]),
+  );
+  const lines: string[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? builds : [...builds].reverse();
+    for (const b of order) {
+      log(`round ${r + 1}: ${b.label}`);
+      const t = await throughput(1, data, b.dir);
+      const l = await lag(1, pairs(lagCount), b.dir);
+      got.get(b.label)!.push({ rate: t.rate, p50: l.p50, p99: l.p99 });
+      lines.push(
+        `  round ${r + 1} ${b.label}: ${fmt(t.rate)} pairs/s (${t.got}/${N}), lag p50 ${fmt(l.p50)} ms p99 ${fmt(l.p99)} ms`,
+      );
+    }
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const summary = builds.map((b) => {
+    const rs = got.get(b.label)!;
+    const rate = rs.map((x) => x.rate);
+    const p99 = rs.map((x) => x.p99);
+    return `  ${b.label}: pairs/s median ${fmt(med(rate))} (${fmt(Math.min(...rate))}-${fmt(Math.max(...rate))}), lag p50 median ${fmt(med(rs.map((x) => x.p50)))} ms, p99 median ${fmt(med(p99))} ms (${fmt(Math.min(...p99))}-${fmt(Math.max(...p99))})`;
+  });
+  const [a, b] = builds.map((x) => got.get(x.label)!);
+  const ratios =
+    a && b
+      ? `  ${builds[1]!.label}/${builds[0]!.label} per round: pairs/s ${a.map((x, i) => fmt(b[i]!.rate / x.rate, 2)).join(', ')}; p99 ${a.map((x, i) => fmt(b[i]!.p99 / Math.max(1, x.p99), 2)).join(', ')}`
+      : '';
+  await cleanup();
+  await admin.disconnect();
+  process.stdout.write(
+    [
+      '',
+      `shadowdiff worker A/B — ${N} pairs, 1 worker, lag at ${LAG_RATE} pairs/s, ${rounds} rounds alternating`,
+      ...lines,
+      ...summary,
+      ratios,
+      '',
+    ].join('\n'),
+  );
+}
+
 async function main(): Promise<void> {
   await admin.connect();
+  if (process.env.BENCH_AB) return ab(process.env.BENCH_AB);
   const load0 = loadavg()[0]!;
   log(`building ${N} pairs (1 KB bodies) + ${LAG_RATE * LAG_SECONDS} for the lag runs`);
   const data = pairs(N);
