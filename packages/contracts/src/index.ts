@@ -51,7 +51,24 @@ export {
   validateConfig,
   parseConfig,
   mergeConfig,
+  formatConfigKey,
 } from './config/config.js';
+export {
+  compileRoutePattern,
+  tryCompileRoutePattern,
+  isPatternProblem,
+  splitPath,
+} from './patterns/route-pattern.js';
+export type { RoutePattern, PatternProblem } from './patterns/route-pattern.js';
+export {
+  ANY,
+  compileJsonPointer,
+  jsonPointerProblem,
+  splitPointer,
+  escapeSegment,
+  unescapeSegment,
+} from './patterns/json-pointer.js';
+export type { PointerPattern, PointerOptions } from './patterns/json-pointer.js';
 export type { ShadowdiffConfig, ShadowdiffConfigInput } from './config/config.js';
 export {
   TRACE_SOURCES,

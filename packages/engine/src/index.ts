@@ -73,7 +73,7 @@ export {
   MAX_LITERAL_SEGMENT,
 } from './route/template-route.js';
 export type { RouteMatch } from './route/template-route.js';
-export type { RoutePattern } from './route/route-pattern.js';
+export type { RoutePattern } from '@shadowdiff/contracts';
 export { decodeBody, MAX_CODINGS, MAX_DECODED_BYTES } from './normalize/decode-body.js';
 export type { DecodedBody } from './normalize/decode-body.js';
 export {

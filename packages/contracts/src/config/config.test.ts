@@ -49,6 +49,41 @@ describe('config file', () => {
     ).toThrowError(/tap\.mirror\.percent: .* \(from a command-line flag\)/);
   });
 
+  it('checks every route pattern and JSON pointer, naming the key', () => {
+    const message = (raw: unknown) => {
+      try {
+        validateConfig(raw, 'c.yaml');
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return '';
+    };
+    expect(message({ tap: { redact: { jsonPaths: ['/ok', '$.user.password'] } } })).toMatch(
+      /tap\.redact\.jsonPaths\[1\]: "\$\.user\.password" is not a JSON pointer.* write "\/user\/password"/,
+    );
+    expect(message({ tap: { redact: { jsonPaths: [''] } } })).toMatch(
+      /tap\.redact\.jsonPaths\[0\]: "" is the whole document/,
+    );
+    expect(message({ tap: { mirror: { exclude: ['/admin**'] } } })).toMatch(
+      /tap\.mirror\.exclude\[0\]: "\/admin\*\*": "\*\*" must be a whole segment/,
+    );
+    expect(message({ tap: { mirror: { include: ['GET /api/**'] } } })).toMatch(
+      /tap\.mirror\.include\[0\]: .*takes no method/,
+    );
+    expect(message({ tap: { mirror: { writeRoutes: ['POST orders'] } } })).toMatch(
+      /tap\.mirror\.writeRoutes\[0\]: "POST orders" must be "\[METHOD \]\/path"/,
+    );
+    expect(
+      message({ rules: { routes: [{ route: '/a', ignore: ['meta'], arrays: { 'x/y': 'set' } }] } }),
+    ).toMatch(/rules\.routes\[0\]\.ignore\[0\]: [^\n]*\n {2}rules\.routes\[0\]\.arrays\.x\/y: /);
+    expect(
+      validateConfig({
+        tap: { mirror: { include: ['/api/**'], writeRoutes: ['POST /orders/{id}/pay'] } },
+        rules: { routes: [{ route: 'GET /static/**', ignore: ['/items/*/ts'] }] },
+      }).tap.mirror.include,
+    ).toEqual(['/api/**']);
+  });
+
   it('reports YAML syntax errors with the source name', () => {
     expect(() => parseConfig('tap: [unclosed', 'bad.yaml')).toThrowError(
       /bad\.yaml is not valid YAML/,

@@ -35,8 +35,16 @@ export const configSchema = z
 export type ShadowdiffConfig = z.infer<typeof configSchema>;
 export type ShadowdiffConfigInput = z.input<typeof configSchema>;
 
+/** A config key as the docs write it: `tap.redact.jsonPaths[0]`, `rules.routes[2].route`. */
+export function formatConfigKey(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const step of path)
+    out += typeof step === 'number' ? `[${step}]` : out === '' ? step : `.${step}`;
+  return out;
+}
+
 function keyOf(path: (string | number)[]): string {
-  return path.length === 0 ? '(top level)' : path.join('.');
+  return path.length === 0 ? '(top level)' : formatConfigKey(path);
 }
 
 /** The keys the object at `path` of the schema accepts, for an unknown-key message. */

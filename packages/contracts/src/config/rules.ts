@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonPointerSchema, routePatternSchema } from './common.js';
 
 const toleranceSchema = z
   .object({
@@ -11,10 +12,13 @@ const toleranceSchema = z
 
 export const routeRuleSchema = z
   .object({
-    /** `GET /orders/{id}`; `{name}` matches one segment, `*` any rest. Configured patterns win over templating. */
-    route: z.string().min(1),
+    /**
+     * `GET /orders/{id}`: `{name}` and `*` match one segment, `**` any rest (the route-pattern
+     * language of `tap.mirror.*` too). Configured patterns win over templating.
+     */
+    route: routePatternSchema,
     /** JSON pointers (with `*` for any key/index) whose differences are ignored. */
-    ignore: z.array(z.string()).default([]),
+    ignore: z.array(jsonPointerSchema()).default([]),
     /**
      * Arrays compared as sets (`set`: order ignored) or matched by a key field (`{ key: sku }`:
      * elements paired by that field, order ignored). Default `{}`: arrays of objects are matched
@@ -22,7 +26,7 @@ export const routeRuleSchema = z
      */
     arrays: z
       .record(
-        z.string(),
+        jsonPointerSchema(),
         z.union([
           z.literal('set'),
           z
@@ -37,7 +41,7 @@ export const routeRuleSchema = z
       )
       .default({}),
     /** Numeric tolerance per JSON pointer. */
-    tolerance: z.record(z.string(), toleranceSchema).default({}),
+    tolerance: z.record(jsonPointerSchema(), toleranceSchema).default({}),
     /** Extra headers compared on this route. */
     headers: z.array(z.string().toLowerCase()).default([]),
   })

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { ROLES } from '../roles.js';
-import { listenSchema, urlSchema } from './common.js';
+import {
+  jsonPointerSchema,
+  listenSchema,
+  pathPatternSchema,
+  routePatternSchema,
+  urlSchema,
+} from './common.js';
 
 export const TRACE_SOURCES = ['traceparent', 'x-request-id', 'b3'] as const;
 
@@ -10,12 +16,15 @@ export const mirrorPolicySchema = z
     percent: z.number().min(0).max(100).default(100),
     /** Methods mirrored on every route. Default: safe methods only. */
     methods: z.array(z.string().toUpperCase()).default(['GET', 'HEAD', 'OPTIONS']),
-    /** Routes (`METHOD /path/{param}` or `/path/*` globs) where writes may be mirrored too. */
-    writeRoutes: z.array(z.string()).default([]),
-    /** Path globs to mirror; empty = all. */
-    include: z.array(z.string()).default([]),
-    /** Path globs never mirrored (wins over include). */
-    exclude: z.array(z.string()).default([]),
+    /**
+     * Routes (`[METHOD ]/path` patterns: `{name}` and `*` one segment, `**` any rest) where writes
+     * may be mirrored too.
+     */
+    writeRoutes: z.array(routePatternSchema).default([]),
+    /** Path patterns to mirror (`/api/**`); empty = all. */
+    include: z.array(pathPatternSchema).default([]),
+    /** Path patterns never mirrored (`/admin/**`; wins over include). */
+    exclude: z.array(pathPatternSchema).default([]),
     /** Requests with a larger body are not mirrored. Default 1 MiB. */
     maxBodyBytes: z.number().int().nonnegative().default(1_048_576),
     /** Shadow request timeout. Default 5000 ms. */
@@ -126,7 +135,7 @@ export const tapConfigSchema = z
          * JSON pointers (with `*`) redacted in request and response JSON bodies. Default none. A body
          * that must be redacted but cannot be parsed (truncated, not JSON) is left out of the record.
          */
-        jsonPaths: z.array(z.string()).default([]),
+        jsonPaths: z.array(jsonPointerSchema({ root: false })).default([]),
         /** Env var holding the per-deployment HMAC key. Default SHADOWDIFF_REDACT_KEY. */
         keyEnv: z.string().default('SHADOWDIFF_REDACT_KEY'),
       })

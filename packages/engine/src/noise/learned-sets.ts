@@ -2,7 +2,7 @@ import { ANY, compilePointer } from '../normalize/json-pointer.js';
 import type { PointerPattern } from '../normalize/json-pointer.js';
 import type { ArrayRule } from '../normalize/normalize-json.js';
 import type { CompiledRouteRule, CompiledRules } from '../route/compile-rules.js';
-import { compileRoutePattern } from '../route/route-pattern.js';
+import { compileRoutePattern } from '@shadowdiff/contracts';
 
 /** Whether two pointer patterns can name the same place over `outer`'s length (`*` matches any). */
 export function overlaps(outer: PointerPattern, inner: PointerPattern): boolean {

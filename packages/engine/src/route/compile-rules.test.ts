@@ -59,7 +59,12 @@ describe('compileRules', () => {
     expect(() => compileRules({ routes: [{ route: 'orders/{id}' }] })).toThrow(
       /rules\.routes\[0\]\.route/,
     );
-    expect(() => compileRules({ routes: [{ route: '/a/*/b' }] })).toThrow(/only as its last/);
+    expect(() => compileRules({ routes: [{ route: '/a**' }] })).toThrow(
+      /rules\.routes\[0\]\.route: "\/a\*\*": "\*\*" must be a whole segment/,
+    );
+    expect(() =>
+      compileRules({ routes: [{ route: '/a', tolerance: { '/x/~2': { abs: 1 } } }] }),
+    ).toThrow(/rules\.routes\[0\]\.tolerance\.\/x\/~2: .*"~0"/);
     expect(() => compileRules({ timestampToleranceMs: -1 })).toThrow(/rules\.timestampToleranceMs/);
     expect(() => compileRules({ routes: [{ route: '/a', ignore: ['x'] }] })).toThrow(ConfigError);
   });

@@ -1,11 +1,15 @@
-import { ConfigError, rulesConfigSchema } from '@shadowdiff/contracts';
-import type { RulesConfig, RulesConfigInput } from '@shadowdiff/contracts';
-import { ANY, compilePointer } from '../normalize/json-pointer.js';
+import {
+  ANY,
+  ConfigError,
+  compileJsonPointer,
+  compileRoutePattern,
+  formatConfigKey,
+  rulesConfigSchema,
+} from '@shadowdiff/contracts';
+import type { RoutePattern, RulesConfig, RulesConfigInput } from '@shadowdiff/contracts';
 import type { PointerPattern } from '../normalize/json-pointer.js';
 import type { ArrayRule } from '../normalize/normalize-json.js';
 import { VOLATILE_HEADERS } from '../normalize/volatile-headers.js';
-import { compileRoutePattern } from './route-pattern.js';
-import type { RoutePattern } from './route-pattern.js';
 
 /** Numeric tolerance under a pointer: equal when within `abs` OR within `rel` (of the larger). */
 export interface ToleranceRule {
@@ -77,7 +81,7 @@ export function compileRules(rules: RulesConfig | RulesConfigInput = {}): Compil
   const parsed = rulesConfigSchema.safeParse(rules);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = ['rules', ...(issue?.path ?? [])].join('.');
+    const where = formatConfigKey(['rules', ...(issue?.path ?? [])]);
     throw new ConfigError('ERR_CONFIG_INVALID', `${where}: ${issue?.message ?? 'invalid'}`);
   }
   const config = parsed.data;
@@ -85,7 +89,7 @@ export function compileRules(rules: RulesConfig | RulesConfigInput = {}): Compil
   config.routes.forEach((route, i) => {
     const key = `rules.routes[${i}]`;
     const pattern = compileRoutePattern(route.route, `${key}.route`);
-    const text = `${pattern.method ?? '*'} ${pattern.path}${pattern.rest ? (pattern.path === '/' ? '*' : '/*') : ''}`;
+    const text = `${pattern.method ?? '*'} ${pattern.path}`;
     let group = groups.get(text);
     if (group === undefined) {
       group = {
@@ -100,11 +104,11 @@ export function compileRules(rules: RulesConfig | RulesConfigInput = {}): Compil
       groups.set(text, group);
     }
     const ignore = group.ignore as PointerPattern[];
-    route.ignore.forEach((p, j) => ignore.push(compilePointer(p, `${key}.ignore[${j}]`)));
+    route.ignore.forEach((p, j) => ignore.push(compileJsonPointer(p, `${key}.ignore[${j}]`)));
     const tolerance = group.tolerance as ToleranceRule[];
     for (const [p, t] of Object.entries(route.tolerance)) {
       tolerance.push({
-        pointer: compilePointer(p, `${key}.tolerance.${p}`),
+        pointer: compileJsonPointer(p, `${key}.tolerance.${p}`),
         abs: t.abs,
         rel: t.rel,
       });
@@ -112,7 +116,7 @@ export function compileRules(rules: RulesConfig | RulesConfigInput = {}): Compil
     const arrays = group.arrays as ArrayRule[];
     for (const [p, mode] of Object.entries(route.arrays)) {
       arrays.push({
-        pointer: compilePointer(p, `${key}.arrays.${p}`),
+        pointer: compileJsonPointer(p, `${key}.arrays.${p}`),
         mode: mode === 'set' ? { kind: 'set' } : { kind: 'key', key: mode.key },
         skip: [],
       });

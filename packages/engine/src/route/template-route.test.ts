@@ -36,15 +36,21 @@ describe('templateRoute', () => {
     const rules = compileRules({
       routes: [
         { route: 'GET /users/{name}' },
-        { route: '/static/*' },
+        { route: '/static/**' },
         { route: 'POST /orders/{id}/pay' },
         { route: '* /health' },
+        { route: 'GET /img/*' },
+        { route: 'GET /files/{id}.json' },
       ],
     });
     expect(templateRoute('GET', '/users/alice', rules)).toBe('GET /users/{name}');
     expect(templateRoute('PUT', '/users/alice', rules)).toBe('PUT /users/alice');
-    expect(templateRoute('GET', '/static/js/main.3f2a.js', rules)).toBe('GET /static/*');
-    expect(templateRoute('HEAD', '/static', rules)).toBe('HEAD /static/*');
+    expect(templateRoute('GET', '/static/js/main.3f2a.js', rules)).toBe('GET /static/**');
+    expect(templateRoute('HEAD', '/static', rules)).toBe('HEAD /static/**');
+    // `*` is one segment, as in tap.mirror.* (a trailing `*` matched any rest before).
+    expect(templateRoute('GET', '/img/logo', rules)).toBe('GET /img/*');
+    expect(templateRoute('GET', '/img/header/logo', rules)).toBe('GET /img/header/logo');
+    expect(templateRoute('GET', '/files/9.json', rules)).toBe('GET /files/{id}.json');
     expect(templateRoute('POST', '/orders/12/pay', rules)).toBe('POST /orders/{id}/pay');
     expect(templateRoute('DELETE', '/health', rules)).toBe('DELETE /health');
     expect(matchRoute('GET', '/users/bob', rules).rule?.route).toBe('GET /users/{name}');

@@ -1,6 +1,5 @@
 import { isIdLike } from '../normalize/value-kind.js';
 import type { CompiledRouteRule, CompiledRules } from './compile-rules.js';
-import { matchesRoutePattern } from './route-pattern.js';
 
 /** Segments past this depth are folded into one `*`: deep paths are rarely distinct routes. */
 export const MAX_ROUTE_SEGMENTS = 12;
@@ -74,10 +73,7 @@ export function matchRoute(method: string, url: string, rules: CompiledRules): R
   const segments = pathSegments(url);
   for (const rule of rules.routes) {
     const p = rule.pattern;
-    if (matchesRoutePattern(p, m, segments)) {
-      const rest = p.rest ? (p.path === '/' ? '*' : '/*') : '';
-      return { route: `${p.method ?? m} ${p.path}${rest}`, rule };
-    }
+    if (p.matches(m, segments)) return { route: `${p.method ?? m} ${p.path}`, rule };
   }
   let path = '';
   const n = Math.min(segments.length, MAX_ROUTE_SEGMENTS);
