@@ -14,8 +14,12 @@ const record = (traceId: string, role: Role, body: unknown, status = 200): TapRe
 
 /** A random 16-character base64url cursor: free text to the learner, a value that never repeats. */
 const cursor = () => randomBytes(12).toString('base64url');
-/** A service timing: a plain number to the learner. */
-const took = () => 3 + Math.floor(Math.random() * 400);
+/**
+ * A service timing: a plain number to the learner. Never the same twice in a row (a random one
+ * repeated 1 call in 400, and a test that needs the primary to differ from itself then flaked).
+ */
+let ticks = 0;
+const took = () => 3 + ((ticks++ * 7_919) % 400);
 /** One answer of the search service: cursor and tookMs differ on every call, even of one primary. */
 const answer = (over: Record<string, unknown> = {}) => ({
   results: [{ id: 'a', price: 10 }],
