@@ -92,6 +92,8 @@ export { telemetryConfigSchema } from './config/telemetry.js';
 export type { TelemetryConfig } from './config/telemetry.js';
 export { consoleConfigSchema } from './config/console.js';
 export type { ConsoleConfig } from './config/console.js';
+export { vpcConfigSchema } from './config/vpc.js';
+export type { VpcConfig } from './config/vpc.js';
 export type { Command, CommandOption, CommandIo, OptionValues } from './command.js';
 export type { RulesConfigInput } from './config/rules.js';
 export type { NoiseConfigInput } from './config/noise.js';

@@ -45,6 +45,8 @@ export interface Side {
   error?: UpstreamError;
   /** Mirror mode: the roles the trace was sent to (`meta.roles`, e.g. `primary,shadow,secondary`). */
   roles?: string;
+  /** Facts about this one exchange, added to the record's meta. */
+  meta?: Record<string, string>;
 }
 
 /**
@@ -148,7 +150,7 @@ export class Recorder {
     const resNote = side.response?.bodyRedaction;
     const roles: Record<string, string> =
       side.roles === undefined ? {} : { [META_ROLES]: side.roles };
-    if (reqNote === undefined && resNote === undefined) {
+    if (reqNote === undefined && resNote === undefined && side.meta === undefined) {
       // Shared, never mutated: one object per trace source (and roles) instead of one per record.
       const key = side.roles === undefined ? side.traceSource : `${side.traceSource}/${side.roles}`;
       let meta = this.metaBySource.get(key);
@@ -170,6 +172,7 @@ export class Recorder {
       ...roles,
       ...(reqNote !== undefined ? { requestBodyRedaction: reqNote } : {}),
       ...(resNote !== undefined ? { responseBodyRedaction: resNote } : {}),
+      ...side.meta,
     };
   }
 }

@@ -26,6 +26,10 @@ export interface ExchangeRequest {
 export interface PrimaryOutcome {
   response?: Captured<CapturedResponse>;
   error?: UpstreamError;
+  /** How long the service took, when the source measured it itself (a passive capture's packet times). */
+  durationMs?: number;
+  /** Facts about this exchange for the record's meta (why a passive capture is incomplete). */
+  meta?: Record<string, string>;
 }
 
 /**
@@ -37,7 +41,7 @@ export interface PrimaryOutcome {
  */
 export class TracedExchange {
   readonly startedAt = performance.now();
-  readonly capturedAt = Date.now();
+  readonly capturedAt: number;
   readonly traceId: string;
   readonly traceSource: TraceSource;
   /** Header pairs every upstream request gets: the fresh traceparent, a Host fallback. */
@@ -59,8 +63,13 @@ export class TracedExchange {
   constructor(
     private readonly source: Source,
     private readonly req: ExchangeRequest,
-    options: { hostFallback?: string | undefined } = {},
+    options: {
+      hostFallback?: string | undefined;
+      /** When the request was received, if before now (a passive capture's packet time). */
+      capturedAt?: number | undefined;
+    } = {},
   ) {
+    this.capturedAt = options.capturedAt ?? Date.now();
     const { mode, shadow, selfCheck, metrics, tap } = source;
     let extra: string[] | undefined;
     const found = extractTraceId(req.headers, tap.traceHeaders);
@@ -133,14 +142,15 @@ export class TracedExchange {
       this.secondCall(undefined);
       return;
     }
+    const { durationMs, ...rest } = outcome;
     const record: Side = {
       role: this.source.role,
       traceId: this.traceId,
       traceSource: this.traceSource,
       capturedAt: this.capturedAt,
-      durationMs: performance.now() - this.startedAt,
+      durationMs: durationMs ?? performance.now() - this.startedAt,
       request: this.capturedRequest(),
-      ...outcome,
+      ...rest,
     };
     if (pair) {
       pair.settle('primary', record);

@@ -3,6 +3,7 @@ import { demoCommand } from './demo-command.js';
 import { upCommand } from './up-command.js';
 import { runCommand } from './run/run-command.js';
 import { replayCommand } from './replay/replay-command.js';
+import { vpcIngestCommand } from './vpc/vpc-ingest-command.js';
 import { tapCommand } from '@shadowdiff/tap';
 import { noiseCommand, workerCommand } from '@shadowdiff/worker';
 import { goreplayCommand, importHarCommand } from '@shadowdiff/ingest';
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   workerCommand,
   goreplayCommand,
   importHarCommand,
+  vpcIngestCommand,
   consoleCommand,
   reportCommand,
   gateCommand,

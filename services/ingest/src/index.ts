@@ -57,3 +57,13 @@ export { buildDatagram, parseAddress } from './vpc/packet/build-datagram.js';
 export type { SegmentSpec } from './vpc/packet/build-datagram.js';
 export { parseCidr, cidrContains } from './vpc/packet/cidr.js';
 export type { Cidr } from './vpc/packet/cidr.js';
+export { startVpcIngest } from './vpc/start-vpc-ingest.js';
+export type {
+  StartVpcIngestOptions,
+  VpcIngestHandle,
+  VpcIngestStats,
+} from './vpc/start-vpc-ingest.js';
+export { recordExchange } from './vpc/record-exchange.js';
+export type { RecordCounters } from './vpc/record-exchange.js';
+export { fileRecordTee } from './vpc/file-publisher.js';
+export { observeVpcStats } from './vpc/vpc-metrics.js';

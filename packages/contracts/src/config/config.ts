@@ -8,6 +8,7 @@ import { redisConfigSchema } from './redis.js';
 import { rulesConfigSchema } from './rules.js';
 import { tapConfigSchema } from './tap.js';
 import { telemetryConfigSchema } from './telemetry.js';
+import { vpcConfigSchema } from './vpc.js';
 import { workerConfigSchema } from './worker.js';
 
 export const CONFIG_VERSION = 1 as const;
@@ -29,6 +30,7 @@ export const configSchema = z
     noise: noiseConfigSchema.default({}),
     telemetry: telemetryConfigSchema.default({}),
     console: consoleConfigSchema.default({}),
+    vpc: vpcConfigSchema.default({}),
   })
   .strict();
 

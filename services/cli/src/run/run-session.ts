@@ -96,7 +96,7 @@ export async function startRunSession(options: RunSessionOptions): Promise<RunSe
 }
 
 /** Waits until the worker's counters stop moving (it took in what the tap flushed), bounded. */
-async function settle(pipeline: EmbeddedPipeline, boundMs: number): Promise<void> {
+export async function settle(pipeline: EmbeddedPipeline, boundMs: number): Promise<void> {
   const deadline = Date.now() + boundMs;
   const snapshot = () => {
     const c = pipeline.worker.counters;

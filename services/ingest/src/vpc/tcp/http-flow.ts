@@ -26,6 +26,8 @@ export interface Exchange {
   endedAtMs: number;
   /** Set when bytes of the request or response were never seen: not to be judged as drift. */
   incomplete?: IncompleteReason;
+  /** The request itself lacks bytes: it cannot be replayed as it was sent. */
+  requestIncomplete?: IncompleteReason;
   /** 1xx interim responses sent before the final one (100 Continue). */
   interim?: number[];
 }
@@ -181,6 +183,7 @@ export class HttpFlow {
     };
     const incomplete = request.incomplete ?? response.incomplete;
     if (incomplete !== undefined) exchange.incomplete = incomplete;
+    if (request.incomplete !== undefined) exchange.requestIncomplete = request.incomplete;
     if (interim.length > 0) exchange.interim = interim;
     this.events.exchange(exchange);
   }
