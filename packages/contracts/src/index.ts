@@ -77,6 +77,8 @@ export {
   selfCheckSchema,
 } from './config/tap.js';
 export type { TapConfig, MirrorPolicy, SelfCheckConfig } from './config/tap.js';
+export { tapServerSchema } from './config/tap-server.js';
+export type { TapServerConfig } from './config/tap-server.js';
 export { kafkaConfigSchema } from './config/kafka.js';
 export type { KafkaConfig } from './config/kafka.js';
 export { redisConfigSchema } from './config/redis.js';

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { TapMetrics, Upstream } from '@shadowdiff/source';
+import { withoutHeader } from './client-guard.js';
 
 /**
  * Upgrade (websocket, h2c) and CONNECT requests are tunnelled to the primary byte for byte, without
@@ -12,11 +13,15 @@ export function createTunnelHandler(
   primary: Upstream,
   kind: 'upgrade' | 'connect',
   metrics: TapMetrics,
+  stripHeader?: string,
 ): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
   return (req, socket, head) => {
     metrics.passthrough(kind);
     metrics.skipped('upgrade');
-    const headers = [...req.rawHeaders];
+    // As they came (Connection and Upgrade are the point here), minus a client's mirror marker.
+    const headers = [
+      ...(stripHeader === undefined ? req.rawHeaders : withoutHeader(req.rawHeaders, stripHeader)),
+    ];
     if (req.headers.host === undefined) headers.push('Host', primary.host);
     // A fresh connection: the socket is handed over to the tunnel and never returns to a pool.
     const upReq = primary.tunnel(req.method ?? 'GET', req.url ?? '/', headers);

@@ -17,6 +17,8 @@ import type {
   Source,
   Upstream,
 } from '@shadowdiff/source';
+import { framingProblem, originForm, refuse, wasRefused, withoutHeader } from './client-guard.js';
+import type { RejectReason } from './client-guard.js';
 
 export interface ProxyContext {
   /** Policy, redaction, records and the copies (shadow, self-check), shared by every source. */
@@ -26,6 +28,14 @@ export interface ProxyContext {
   deadlines: Deadlines;
   /** Client requests whose response is not closed yet (drained on shutdown). */
   active: { requests: number };
+  /**
+   * `tap.mirror.markerHeader`, lower-case, when the fronted service is a primary (mirror mode,
+   * sidecar roles primary and secondary): a client's own copy of it is never forwarded there, so
+   * no client can make the primary dry-run its side effects. undefined for a shadow sidecar.
+   */
+  stripHeader: string | undefined;
+  /** Counts a request refused before any upstream saw it (`shadow.tap.rejected`). */
+  rejected: (reason: RejectReason) => void;
 }
 
 /**
@@ -42,14 +52,35 @@ export function createRequestHandler(
   const { metrics } = source;
 
   return (req, res) => {
+    // Nothing more is served on a connection where a request's framing was refused.
+    if (wasRefused(req)) {
+      res.destroy();
+      return;
+    }
+    const problem = framingProblem(req);
+    if (problem !== undefined) {
+      ctx.rejected(problem.reason);
+      refuse(req, res, problem.why);
+      return;
+    }
     ctx.active.requests += 1;
     // The upstream's Date (or its absence) passes through; node must not add its own.
     res.sendDate = false;
     const method = req.method ?? 'GET';
-    const url = req.url ?? '/';
+    // An absolute-form target (`GET http://host/path`) goes on, is policed and is recorded in
+    // origin form, its authority as the Host (RFC 9112 §3.2.2): an exclude glob cannot be stepped
+    // round by spelling the target absolute, and no upstream parses a form a client chose.
+    const target = originForm(req.url ?? '/');
+    const url = target.path;
+    let rawHeaders: readonly string[] = req.rawHeaders;
+    let headers = req.headers;
+    if (target.authority !== undefined) {
+      rawHeaders = [...withoutHeader(rawHeaders, 'host'), 'Host', target.authority];
+      headers = { ...headers, host: target.authority };
+    }
     const traced = new TracedExchange(
       source,
-      { method, url, rawHeaders: req.rawHeaders, headers: req.headers },
+      { method, url, rawHeaders, headers },
       { hostFallback: primary.host },
     );
     const { declared, recording } = traced;
@@ -75,7 +106,10 @@ export function createRequestHandler(
     primary.exchange(
       method,
       url,
-      requestHeaders(req.rawHeaders, traced.extra),
+      requestHeaders(
+        ctx.stripHeader === undefined ? rawHeaders : withoutHeader(rawHeaders, ctx.stripHeader),
+        traced.extra,
+      ),
       declared === 0 ? null : req,
       exchange,
     );

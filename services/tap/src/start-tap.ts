@@ -1,4 +1,3 @@
-import * as http from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Meter } from '@opentelemetry/api';
@@ -8,6 +7,7 @@ import type { RecordPublisher } from '@shadowdiff/engine';
 import { Deadlines, UpstreamTimeoutError, createSource, createUpstream } from '@shadowdiff/source';
 import type { BufferStats, RecordLimit } from '@shadowdiff/source';
 import { createAdminServer } from './admin-server.js';
+import { createClientServer, createRejectCounter } from './client-server.js';
 import { createTunnelHandler } from './passthrough.js';
 import { createRequestHandler } from './proxy.js';
 import { defaultTapId, parseListen, resolveUpstreams } from './settings.js';
@@ -103,24 +103,24 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
     tap.upstreamTimeoutMs,
     () => new UpstreamTimeoutError(tap.upstreamTimeoutMs),
   );
+  // A client's own mirror marker never reaches a primary (a shadow sidecar's mesh may set it).
+  const stripHeader =
+    upstreams.mode === 'mirror' || tap.role !== 'shadow'
+      ? tap.mirror.markerHeader.toLowerCase()
+      : undefined;
+  const rejected = createRejectCounter(meter, config.service);
   const handler = createRequestHandler({
     source,
     primary,
     deadlines: primaryDeadlines,
     active,
+    stripHeader,
+    rejected,
   });
 
-  const server = http.createServer(
-    {
-      // Longer than the usual client and load-balancer idle timeouts (Envoy, ALB 60 s), so the
-      // tap is not the side that closes a connection a client is about to reuse.
-      keepAliveTimeout: 65_000,
-      headersTimeout: 66_000,
-    },
-    handler,
-  );
-  server.on('upgrade', createTunnelHandler(primary, 'upgrade', source.metrics));
-  server.on('connect', createTunnelHandler(primary, 'connect', source.metrics));
+  const server = createClientServer(tap.server, handler, rejected);
+  server.on('upgrade', createTunnelHandler(primary, 'upgrade', source.metrics, stripHeader));
+  server.on('connect', createTunnelHandler(primary, 'connect', source.metrics, stripHeader));
   // Tunnels are not tracked by the http server's connection lists: close them on shutdown.
   const tunnels = new Set<Socket>();
   for (const event of ['upgrade', 'connect'] as const) {

@@ -7,6 +7,7 @@ import {
   routePatternSchema,
   urlSchema,
 } from './common.js';
+import { tapServerSchema } from './tap-server.js';
 
 export const TRACE_SOURCES = ['traceparent', 'x-request-id', 'b3'] as const;
 
@@ -115,6 +116,8 @@ export const tapConfigSchema = z
      * self-check copies (role `secondary`) go there instead of to `primary`. `--secondary URL`.
      */
     secondary: urlSchema.optional(),
+    /** Limits of the client-facing server: head size, slow heads and bodies, connections. */
+    server: tapServerSchema.default({}),
     /** Identifies this tap in records; default hostname:pid. */
     tapId: z.string().optional(),
     /** Captured body cap per side. Default 1 MiB; larger bodies are truncated and flagged. */
