@@ -1,4 +1,4 @@
-import type { Outcome, Role } from '@shadowdiff/contracts';
+import type { Role } from '@shadowdiff/contracts';
 import {
   DIFF_SETS_PER_BUCKET,
   RouteStatsBuilder,
@@ -46,11 +46,23 @@ const emptyBucket = (): Bucket => ({
 /** Each bucket's diff sets by key, beside the bucket (which stays plain data for the builder). */
 const setIndex = new WeakMap<Bucket, Map<string, DiffSetCount>>();
 
+/** Adds `from`'s counts into `into` (sparse count maps: histogram buckets, classes, reasons). */
+function addCounts<K extends string | number>(
+  into: Partial<Record<K, number>>,
+  from: Partial<Record<K, number>>,
+): void {
+  // for…in rather than Object.entries: this runs for every route of every batch.
+  for (const k in from) into[k] = (into[k] ?? 0) + from[k]!;
+}
+
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
 /** Adds a delta into a stored bucket (diffs merged by kind+path+severity). */
 function addInto(bucket: Bucket, delta: RouteStatsDelta): void {
-  for (const [o, n] of Object.entries(delta.outcomes) as [Outcome, number][]) {
-    bucket.outcomes[o] = (bucket.outcomes[o] ?? 0) + n;
-  }
+  addCounts(bucket.outcomes, delta.outcomes);
   bucket.late += delta.late;
   for (const d of delta.diffs) {
     const found = bucket.diffs.find(
@@ -59,40 +71,50 @@ function addInto(bucket: Bucket, delta: RouteStatsDelta): void {
     if (found) found.count += d.count;
     else bucket.diffs.push({ ...d });
   }
-  for (const [role, sparse] of Object.entries(delta.latency)) {
-    const into = (bucket.latency[role as keyof Bucket['latency']] ??= {});
-    for (const [i, n] of Object.entries(sparse)) into[Number(i)] = (into[Number(i)] ?? 0) + n;
+  for (const role in delta.latency) {
+    const r = role as keyof Bucket['latency'];
+    addCounts((bucket.latency[r] ??= {}), delta.latency[r]!);
   }
-  for (const [role, classes] of Object.entries(delta.responses)) {
-    const into = (bucket.responses[role as keyof Bucket['responses']] ??= {});
-    for (const [c, n] of Object.entries(classes)) into[c] = (into[c] ?? 0) + n;
+  for (const role in delta.responses) {
+    const r = role as keyof Bucket['responses'];
+    addCounts((bucket.responses[r] ??= {}), delta.responses[r]!);
   }
-  for (const d of delta.suppressed ?? []) {
+  if (delta.suppressed && delta.suppressed.length > 0) {
     const list = (bucket.suppressed ??= []);
-    const found = list.find((x) => x.kind === d.kind && x.path === d.path && x.reason === d.reason);
-    if (found) found.count += d.count;
-    else list.push({ ...d });
+    for (const d of delta.suppressed) {
+      const found = list.find(
+        (x) => x.kind === d.kind && x.path === d.path && x.reason === d.reason,
+      );
+      if (found) found.count += d.count;
+      else list.push({ ...d });
+    }
   }
-  for (const [role, n] of Object.entries(delta.missing ?? {})) {
-    const into = (bucket.missing ??= {});
-    into[role as Role] = (into[role as Role] ?? 0) + n;
-  }
-  for (const [reason, n] of Object.entries(delta.unmirrored ?? {})) {
-    const into = (bucket.unmirrored ??= {});
-    into[reason] = (into[reason] ?? 0) + n;
+  // Created only when there is something to count, as a bucket restored from JSON would be.
+  if (delta.missing && hasKeys(delta.missing)) addCounts((bucket.missing ??= {}), delta.missing);
+  if (delta.unmirrored && hasKeys(delta.unmirrored)) {
+    addCounts((bucket.unmirrored ??= {}), delta.unmirrored);
   }
   if (delta.diffSetsDropped) {
     bucket.diffSetsDropped = (bucket.diffSetsDropped ?? 0) + delta.diffSetsDropped;
   }
-  for (const set of delta.diffSets ?? []) {
+  if (delta.diffSets && delta.diffSets.length > 0) addDiffSets(bucket, delta.diffSets);
+  if (delta.paired) {
+    const into = (bucket.paired ??= { ratio: {}, delta: {} });
+    addCounts(into.ratio, delta.paired.ratio);
+    addCounts(into.delta, delta.paired.delta);
+  }
+}
+
+function addDiffSets(bucket: Bucket, sets: readonly DiffSetCount[]): void {
+  const list = (bucket.diffSets ??= []);
+  let index = setIndex.get(bucket);
+  // A bucket restored from `importState` comes without its index: rebuilt from the list.
+  if (!index) {
+    index = new Map(list.map((e) => [diffSetKey(e.paths), e]));
+    setIndex.set(bucket, index);
+  }
+  for (const set of sets) {
     // The same cap per bucket as the Redis store: a set seen first past it is only counted.
-    const list = (bucket.diffSets ??= []);
-    let index = setIndex.get(bucket);
-    // A bucket restored from `importState` comes without its index: rebuilt from the list.
-    if (!index) {
-      index = new Map(list.map((e) => [diffSetKey(e.paths), e]));
-      setIndex.set(bucket, index);
-    }
     const key = diffSetKey(set.paths);
     const found = index.get(key);
     if (found) found.count += set.count;
@@ -101,13 +123,6 @@ function addInto(bucket: Bucket, delta: RouteStatsDelta): void {
       list.push(entry);
       index.set(key, entry);
     } else bucket.diffSetsDropped = (bucket.diffSetsDropped ?? 0) + set.count;
-  }
-  if (delta.paired) {
-    const into = (bucket.paired ??= { ratio: {}, delta: {} });
-    for (const [i, n] of Object.entries(delta.paired.ratio))
-      into.ratio[Number(i)] = (into.ratio[Number(i)] ?? 0) + n;
-    for (const [i, n] of Object.entries(delta.paired.delta))
-      into.delta[Number(i)] = (into.delta[Number(i)] ?? 0) + n;
   }
 }
 

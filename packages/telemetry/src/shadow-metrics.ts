@@ -1,10 +1,12 @@
 import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
 import { NO_ROUTE, statusClass } from '@shadowdiff/contracts';
-import type { Role, Verdict } from '@shadowdiff/contracts';
+import type { Outcome, Role, Verdict } from '@shadowdiff/contracts';
 import { LAG_BUCKETS_SECONDS, LATENCY_BUCKETS_SECONDS, msToSeconds } from './buckets.js';
 import { LabelLimiter } from './label-limiter.js';
 import type { LabelLimiterOptions } from './label-limiter.js';
 import { METRIC_NAMES, SHADOW_ENV } from './metric-names.js';
+import { Tally } from './tally.js';
+import type { TallyCell } from './tally.js';
 
 export type ShadowMetricsOptions = LabelLimiterOptions;
 
@@ -13,34 +15,51 @@ export type ShadowMetricsOptions = LabelLimiterOptions;
  * `env="shadow"`, `service` and a bounded `route`; diff paths are bounded per route. Takes a
  * Meter from `@opentelemetry/api` so the library never starts an SDK itself.
  */
+/** A route's series, found once per verdict: its cells and histogram attributes, reused. */
+interface RouteSeries {
+  readonly base: Attributes;
+  readonly pairs: Map<Outcome, TallyCell>;
+  noisePending: TallyCell | undefined;
+  /** role -> status code (undefined: no response) -> the cell of its status class. */
+  readonly responses: Map<Role, Map<number | undefined, TallyCell>>;
+  /** `kind severity path` -> cell (path as limited). */
+  readonly diffs: Map<string, TallyCell>;
+  /** `kind reason path` -> cell (path as limited). */
+  readonly suppressed: Map<string, TallyCell>;
+  /** Latency histogram attributes per role. */
+  readonly roles: Map<Role, Attributes>;
+}
+
 export class ShadowMetrics {
   readonly limiter: LabelLimiter;
-  private readonly pairs: Counter;
-  private readonly noisePending: Counter;
-  private readonly diffs: Counter;
-  private readonly suppressed: Counter;
+  private readonly pairs: Tally;
+  private readonly noisePending: Tally;
+  private readonly diffs: Tally;
+  private readonly suppressed: Tally;
   private readonly latency: Histogram;
-  private readonly responses: Counter;
+  private readonly responses: Tally;
   private readonly lag: Histogram;
   private readonly late: Counter;
   private readonly dlq: Counter;
+  /** service -> limited route -> its series (bounded by the limiter's caps). */
+  private readonly series = new Map<string, Map<string, RouteSeries>>();
 
   constructor(meter: Meter, options: ShadowMetricsOptions = {}) {
     this.limiter = new LabelLimiter(options);
-    this.pairs = meter.createCounter(METRIC_NAMES.pairs, {
+    this.pairs = new Tally(meter, METRIC_NAMES.pairs, {
       description: 'Traces judged, by outcome (match, diff, orphan, error)',
       unit: '{pair}',
     });
-    this.noisePending = meter.createCounter(METRIC_NAMES.pairsNoisePending, {
+    this.noisePending = new Tally(meter, METRIC_NAMES.pairsNoisePending, {
       description:
         'Diff pairs whose only findings are noise candidates the learner is still deciding (also in shadow.pairs outcome=diff)',
       unit: '{pair}',
     });
-    this.diffs = meter.createCounter(METRIC_NAMES.diffs, {
+    this.diffs = new Tally(meter, METRIC_NAMES.diffs, {
       description: 'Differences found, by kind, path (bounded per route) and severity',
       unit: '{diff}',
     });
-    this.suppressed = meter.createCounter(METRIC_NAMES.suppressed, {
+    this.suppressed = new Tally(meter, METRIC_NAMES.suppressed, {
       description:
         'Differences ignored, by kind, path and reason (rule, volatile, learned, secondary)',
       unit: '{diff}',
@@ -50,7 +69,7 @@ export class ShadowMetrics {
       unit: 's',
       advice: { explicitBucketBoundaries: [...LATENCY_BUCKETS_SECONDS] },
     });
-    this.responses = meter.createCounter(METRIC_NAMES.responses, {
+    this.responses = new Tally(meter, METRIC_NAMES.responses, {
       description: 'Upstream responses by role and status class (2xx..5xx, error = no response)',
       unit: '{response}',
     });
@@ -73,6 +92,26 @@ export class ShadowMetrics {
     return { env: SHADOW_ENV, service, route: this.limiter.route(route) };
   }
 
+  private routeSeries(service: string, route: string): RouteSeries {
+    const limited = this.limiter.route(route);
+    let byRoute = this.series.get(service);
+    if (!byRoute) this.series.set(service, (byRoute = new Map()));
+    let series = byRoute.get(limited);
+    if (!series) {
+      series = {
+        base: { env: SHADOW_ENV, service, route: limited },
+        pairs: new Map(),
+        noisePending: undefined,
+        responses: new Map(),
+        diffs: new Map(),
+        suppressed: new Map(),
+        roles: new Map(),
+      };
+      byRoute.set(limited, series);
+    }
+    return series;
+  }
+
   /**
    * Counts one verdict: `shadow.pairs` (and `shadow.pairs.noise_pending` for a `diff` verdict
    * marked `noisePending`), one `shadow.diffs` / `shadow.suppressed` point per entry,
@@ -85,72 +124,72 @@ export class ShadowMetrics {
   }
 
   /**
-   * Same as {@link recordVerdict} for a whole batch, with counter increments folded per attribute
-   * set first: the SDK hashes the attributes of every `add`, so one add per distinct series per
-   * batch instead of one per verdict is most of the metrics cost gone. Histograms still record
-   * each value (the API takes one at a time).
+   * Same as {@link recordVerdict} for a whole batch. Counters are {@link Tally} cells found through
+   * the route's series (no attribute hashing per verdict); histograms record each value with the
+   * route's reused attribute objects (the API takes one value at a time).
    */
   recordVerdicts(items: readonly { verdict: Verdict; lagMs?: number | undefined }[]): void {
-    const folded = new Map<string, { counter: Counter; attributes: Attributes; n: number }>();
-    const bump = (counter: Counter, key: string, attributes: () => Attributes) => {
-      const entry = folded.get(key);
-      if (entry) entry.n++;
-      else folded.set(key, { counter, attributes: attributes(), n: 1 });
-    };
     for (const { verdict, lagMs } of items) {
-      const base = this.base(verdict.service, verdict.route);
+      const series = this.routeSeries(verdict.service, verdict.route);
+      const { base } = series;
       const route = base.route as string;
-      const k = `${verdict.service}\u0000${route}\u0000`;
-      bump(this.pairs, `p${k}${verdict.outcome}`, () => ({ ...base, outcome: verdict.outcome }));
+      let pairs = series.pairs.get(verdict.outcome);
+      if (!pairs) {
+        pairs = this.pairs.cell({ ...base, outcome: verdict.outcome });
+        series.pairs.set(verdict.outcome, pairs);
+      }
+      pairs.n++;
       if (verdict.noisePending === true && verdict.outcome === 'diff') {
-        bump(this.noisePending, `n${k}`, () => base);
+        (series.noisePending ??= this.noisePending.cell(base)).n++;
       }
       for (const d of verdict.diffs) {
         const path = this.limiter.path(route, d.kind, d.path);
-        bump(this.diffs, `d${k}${d.kind}\u0000${d.severity}\u0000${path}`, () => ({
-          ...base,
-          kind: d.kind,
-          path,
-          severity: d.severity,
-        }));
+        const key = `${d.kind}\u0000${d.severity}\u0000${path}`;
+        let cell = series.diffs.get(key);
+        if (!cell) {
+          cell = this.diffs.cell({ ...base, kind: d.kind, path, severity: d.severity });
+          series.diffs.set(key, cell);
+        }
+        cell.n++;
       }
       for (const x of verdict.suppressed) {
         const path = this.limiter.path(route, x.kind, x.path);
-        bump(this.suppressed, `s${k}${x.kind}\u0000${x.reason}\u0000${path}`, () => ({
-          ...base,
-          kind: x.kind,
-          path,
-          reason: x.reason,
-        }));
+        const key = `${x.kind}\u0000${x.reason}\u0000${path}`;
+        let cell = series.suppressed.get(key);
+        if (!cell) {
+          cell = this.suppressed.cell({ ...base, kind: x.kind, path, reason: x.reason });
+          series.suppressed.set(key, cell);
+        }
+        cell.n++;
       }
       for (const role of verdict.roles) {
         const ms = verdict.latencyMs[role];
-        if (ms !== undefined) this.latency.record(msToSeconds(ms), this.roleAttributes(base, role));
-        const cls = statusClass(verdict.status[role]);
-        bump(this.responses, `r${k}${role}\u0000${cls}`, () => ({
-          ...base,
-          role,
-          status_class: cls,
-        }));
+        if (ms !== undefined)
+          this.latency.record(msToSeconds(ms), this.roleAttributes(series, role));
+        this.responseCell(series, role, verdict.status[role]).n++;
       }
       if (lagMs !== undefined) this.lag.record(msToSeconds(Math.max(0, lagMs)), base);
     }
-    for (const { counter, attributes, n } of folded.values()) counter.add(n, attributes);
   }
 
-  /** Attribute objects per route and role, reused: histogram points are recorded one by one. */
-  private readonly roleCache = new Map<string, Attributes>();
-
-  private roleAttributes(base: Attributes, role: Role): Attributes {
-    const key = `${String(base.service)}\u0000${String(base.route)}\u0000${role}`;
-    let attributes = this.roleCache.get(key);
-    if (!attributes) {
-      attributes = { ...base, role };
-      // Bounded like the routes themselves (services x routes x roles); cleared if it ever grows past.
-      if (this.roleCache.size > 10_000) this.roleCache.clear();
-      this.roleCache.set(key, attributes);
-    }
+  private roleAttributes(series: RouteSeries, role: Role): Attributes {
+    let attributes = series.roles.get(role);
+    if (!attributes) series.roles.set(role, (attributes = { ...series.base, role }));
     return attributes;
+  }
+
+  /** The status class's cell, cached per status code (a code's class never changes). */
+  private responseCell(series: RouteSeries, role: Role, status: number | undefined): TallyCell {
+    let byStatus = series.responses.get(role);
+    if (!byStatus) series.responses.set(role, (byStatus = new Map()));
+    let cell = byStatus.get(status);
+    if (!cell) {
+      const cls = statusClass(status);
+      for (const [other, c] of byStatus) if (statusClass(other) === cls) cell = c;
+      cell ??= this.responses.cell({ ...series.base, role, status_class: cls });
+      byStatus.set(status, cell);
+    }
+    return cell;
   }
 
   /** A half that arrived after its trace was decided (paired or orphaned). */

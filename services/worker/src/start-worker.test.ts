@@ -21,17 +21,28 @@ import { startWorker } from './start-worker.js';
 
 const TAPS = 'shadowdiff.taps';
 
-async function setup(overrides: ShadowdiffConfigInput = {}) {
+async function setup(overrides: ShadowdiffConfigInput = {}, discardVerdicts = false) {
   const config = validateConfig({ worker: { windowMs: 300 }, ...overrides });
   const bus = new MemoryBus({ partitions: 3 });
   const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
   const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
   const provider = new MeterProvider({ readers: [reader] });
   const samples = new MemorySampleStore({ examplesPerKey: config.worker.examplesPerPath });
+  const toBus = bus.publisher();
+  const published: string[] = [];
   const worker = await startWorker({
     config,
     source: bus.source(TAPS, config.worker.groupId),
-    publisher: bus.publisher(),
+    publisher: discardVerdicts
+      ? {
+          discards: (topic) => topic === config.kafka.topics.verdicts,
+          publish: (messages) => {
+            published.push(...messages.map((m) => m.topic));
+            return toBus.publish(messages);
+          },
+          close: () => Promise.resolve(),
+        }
+      : toBus,
     store: new MemoryPendingStore(),
     scheduler: new TimerOrphanScheduler(),
     samples,
@@ -62,6 +73,7 @@ async function setup(overrides: ShadowdiffConfigInput = {}) {
     worker,
     samples,
     out,
+    published,
     publish: (messages: { key: string | null; value: Uint8Array }[]) =>
       publisher.publish(messages.map((m) => ({ topic: TAPS, ...m }))),
     async metrics(): Promise<Map<string, MetricData>> {
@@ -234,5 +246,33 @@ describe('startWorker on the in-memory adapters', () => {
     expect(
       sum(metrics.get('shadow.dlq'), (a) => a.code === 'ERR_DECODE_MAGIC' && a.route === 'unknown'),
     ).toBe(1);
+  });
+
+  it('builds no verdict messages for a publisher that discards them; metrics, samples and DLQ carry on', async () => {
+    const h = await setup({}, true);
+    current = h;
+    await h.publish([
+      { key: 'x', value: Buffer.from('not a frame at all') },
+      ...['a', 'b', 'c'].flatMap((id) => [
+        { key: id, value: encodedHalf(id, 'primary', { total: 10 }) },
+        { key: id, value: encodedHalf(id, 'shadow', { total: id === 'a' ? 11 : 10 }) },
+      ]),
+    ]);
+    await waitFor('three verdicts decided', () => h.worker.counters.verdicts === 3);
+    await waitFor('one DLQ copy', () => h.out.dlq.length === 1);
+    expect(h.out.verdicts).toEqual([]);
+    expect(h.published).toEqual([h.config.kafka.topics.dlq]);
+    const metrics = await h.metrics();
+    expect(sum(metrics.get('shadow.pairs'))).toBe(3);
+    expect(sum(metrics.get('shadow.pairs'), (a) => a.outcome === 'diff')).toBe(1);
+    await waitFor('samples', async () => {
+      const s = await h.samples.stats({
+        service: 'orders',
+        route: 'GET /orders/{id}',
+        from: Date.now() - 120_000,
+        to: Date.now() + 60_000,
+      });
+      return s.pairs === 3 && s.outcomes.diff === 1;
+    });
   });
 });

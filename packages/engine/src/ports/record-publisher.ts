@@ -14,6 +14,11 @@ export interface RecordPublisher {
    * the caller's bytes), so callers may pass views into buffers they share. Default false.
    */
   readonly copiesValues?: boolean;
+  /**
+   * True for a topic whose messages this publisher drops unread (the embedded worker's verdicts
+   * when nothing consumes them), so a caller may skip building them. Default: none dropped.
+   */
+  discards?(topic: string): boolean;
   publish(messages: OutboundMessage[]): Promise<void>;
   close(): Promise<void>;
 }

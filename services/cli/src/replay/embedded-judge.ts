@@ -40,11 +40,10 @@ export async function startEmbeddedJudge(
   const worker = await startWorker({
     config,
     source: bus.source(config.kafka.topics.taps, config.worker.groupId),
-    // Verdicts are counted and dropped, not kept on the bus: memory stays flat over a long capture.
-    publisher: verdictSink(
-      config.kafka.topics.verdicts,
-      () => {},
-      (m) => log(`worker: ${m.topic}: message not delivered in one-process mode (${m.key ?? ''})`),
+    // Verdicts are counted and dropped (not even encoded), not kept on the bus: memory stays flat
+    // over a long capture.
+    publisher: verdictSink(config.kafka.topics.verdicts, undefined, (m) =>
+      log(`worker: ${m.topic}: message not delivered in one-process mode (${m.key ?? ''})`),
     ),
     store: new MemoryPendingStore(),
     scheduler: new TimerOrphanScheduler(),
