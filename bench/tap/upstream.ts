@@ -6,22 +6,10 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answerDocument } from './answer-document.js';
 
 const delayMs = Number(process.argv[2] ?? 0);
-const items = Array.from({ length: 12 }, (_, i) => ({
-  sku: `SKU-${1000 + i}`,
-  qty: i + 1,
-  price: 9.99 + i,
-}));
-let doc = JSON.stringify({ id: 42, status: 'shipped', customer: 'c-7', items, note: '' });
-doc = JSON.stringify({
-  id: 42,
-  status: 'shipped',
-  customer: 'c-7',
-  items,
-  note: 'x'.repeat(1024 - doc.length),
-});
-const body = Buffer.from(doc);
+const body = answerDocument();
 const headers = { 'content-type': 'application/json', 'content-length': String(body.length) };
 
 const server = createServer((req, res) => {

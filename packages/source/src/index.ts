@@ -1,4 +1,4 @@
-export { createSource, resolveRedactKey } from './source.js';
+export { createSource, defaultTapId, resolveRedactKey } from './source.js';
 export type { CreateSourceOptions, Source } from './source.js';
 export { TracedExchange, declaredBodyLength } from './traced-exchange.js';
 export type { ExchangeRequest, PrimaryOutcome } from './traced-exchange.js';

@@ -1,5 +1,5 @@
 import { ShadowdiffError } from '@shadowdiff/contracts';
-import type { RecordPublisher } from '@shadowdiff/engine';
+import type { OutboundMessage, RecordPublisher } from '@shadowdiff/engine';
 import { RecordQueue, batchMessages } from './record-queue.js';
 import type { RecordBytes } from './record-queue.js';
 import { RateLimitedCounterLog } from './rate-limited-log.js';
@@ -190,45 +190,46 @@ export class RecordBuffer {
     }
     const batch = this.queue.take(take);
     this.queuedSince = Date.now();
-    this.sending = o.publisher
-      .publish(batchMessages(o.topic, batch, o.publisher.copiesValues === true))
-      .then(
-        () => {
-          this.bytes -= batchBytes;
-          this.backoffMs = 0;
-          this.failuresInARow = 0;
-          this.lastPublishedAt = Date.now();
-          o.metrics.published(take);
-          this.sent(0);
-        },
-        (error: unknown) => {
-          this.lastError = error instanceof Error ? error.message : String(error);
-          const retriable = !(error instanceof ShadowdiffError) || error.retriable;
-          if (retriable) {
-            this.queue.putBack(batch);
-            this.queuedSince = 0;
-            // One or two failures that a retry mends (the first batch beating the broker
-            // connection at start-up) are not trouble; from the third in a row they are, all counted.
-            this.failuresInARow += 1;
-            if (this.failuresInARow >= QUIET_FAILURES) {
-              this.drops.note(
-                'publish_error',
-                this.failuresInARow === QUIET_FAILURES ? QUIET_FAILURES : 1,
-              );
-            }
-          } else {
-            this.failuresInARow = 0;
-            this.drops.note('publish_error', 1);
-            this.bytes -= batchBytes;
-            this.drop('publish_failed', take);
+    this.sending = publishSafely(
+      o.publisher,
+      batchMessages(o.topic, batch, o.publisher.copiesValues === true),
+    ).then(
+      () => {
+        this.bytes -= batchBytes;
+        this.backoffMs = 0;
+        this.failuresInARow = 0;
+        this.lastPublishedAt = Date.now();
+        o.metrics.published(take);
+        this.sent(0);
+      },
+      (error: unknown) => {
+        this.lastError = error instanceof Error ? error.message : String(error);
+        const retriable = !(error instanceof ShadowdiffError) || error.retriable;
+        if (retriable) {
+          this.queue.putBack(batch);
+          this.queuedSince = 0;
+          // One or two failures that a retry mends (the first batch beating the broker
+          // connection at start-up) are not trouble; from the third in a row they are, all counted.
+          this.failuresInARow += 1;
+          if (this.failuresInARow >= QUIET_FAILURES) {
+            this.drops.note(
+              'publish_error',
+              this.failuresInARow === QUIET_FAILURES ? QUIET_FAILURES : 1,
+            );
           }
-          this.backoffMs = Math.min(
-            o.retryMaxMs ?? 5_000,
-            this.backoffMs === 0 ? (o.retryInitialMs ?? 100) : this.backoffMs * 2,
-          );
-          this.sent(this.backoffMs);
-        },
-      );
+        } else {
+          this.failuresInARow = 0;
+          this.drops.note('publish_error', 1);
+          this.bytes -= batchBytes;
+          this.drop('publish_failed', take);
+        }
+        this.backoffMs = Math.min(
+          o.retryMaxMs ?? 5_000,
+          this.backoffMs === 0 ? (o.retryInitialMs ?? 100) : this.backoffMs * 2,
+        );
+        this.sent(this.backoffMs);
+      },
+    );
   }
 
   private sent(backoffMs: number): void {
@@ -245,6 +246,15 @@ export class RecordBuffer {
   private full(): boolean {
     const o = this.options;
     return this.queue.length >= o.maxBatchRecords || this.bytes >= this.maxBatchBytes;
+  }
+}
+
+/** A publisher that throws instead of rejecting fails the batch, not the timer that sent it. */
+function publishSafely(publisher: RecordPublisher, messages: OutboundMessage[]): Promise<void> {
+  try {
+    return publisher.publish(messages);
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 }
 

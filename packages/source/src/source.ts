@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Meter } from '@opentelemetry/api';
 import type { Role, ShadowdiffConfig, TapConfig } from '@shadowdiff/contracts';
 import { compileRules } from '@shadowdiff/engine';
@@ -32,8 +33,8 @@ export interface CreateSourceOptions {
   shadowUrl?: string | undefined;
   /** Where self-check copies go (`tap.selfCheck`); default none: no self-check. */
   secondaryUrl?: string | undefined;
-  /** `tapId` of every record. */
-  tapId: string;
+  /** `tapId` of every record. Default `tap.tapId`, else `hostname:pid`. */
+  tapId?: string | undefined;
   /** Facts stamped on every record's meta (source version, config hash). */
   facts: Record<string, string>;
   /** Count requests served without mirroring per route (census records). */
@@ -99,9 +100,15 @@ export function resolveRedactKey(
   return randomBytes(32);
 }
 
+/** This process in records when `tap.tapId` does not say: `hostname:pid`. */
+export function defaultTapId(): string {
+  return `${hostname()}:${process.pid}`;
+}
+
 export function createSource(options: CreateSourceOptions): Source {
   const { config, publisher, meter, mode, role, log } = options;
   const tap = config.tap;
+  const tapId = options.tapId ?? tap.tapId ?? defaultTapId();
   const metrics = createTapMetrics(meter, config.service);
   const key = resolveRedactKey(
     tap,
@@ -131,7 +138,7 @@ export function createSource(options: CreateSourceOptions): Source {
   recordLimit.onChange((bytes) => buffer.limitBatchBytes(bytes));
   const recorder = new Recorder({
     service: config.service,
-    tapId: options.tapId,
+    tapId,
     mode,
     captureBodyBytes: tap.captureBodyBytes,
     maxRecordBytes: () => recordLimit.bytes,
@@ -197,7 +204,7 @@ export function createSource(options: CreateSourceOptions): Source {
   const census = options.census
     ? new SkipCensus({
         service: config.service,
-        tapId: options.tapId,
+        tapId,
         mode,
         rules,
         offer: (k, bytes) => buffer.offer(k, bytes),

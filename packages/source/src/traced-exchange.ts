@@ -160,9 +160,11 @@ export class TracedExchange {
 
   /**
    * Sends the shadow's copy (mirroring only; once, when the request body is complete). A body that
-   * outgrew `tap.mirror.maxBodyBytes` is not mirrored and counted.
+   * outgrew `tap.mirror.maxBodyBytes` is not mirrored and counted. The shadow half's duration runs
+   * from the request's arrival (a proxy sends the copy then), or with `timedFromSend` from now (an
+   * in-process capture sends it after the service answered).
    */
-  startShadow(): void {
+  startShadow(timedFromSend = false): void {
     const { shadow, metrics, recorder } = this.source;
     const pair = this.pair;
     if (this.shadowStarted || shadow === undefined || pair === undefined) return;
@@ -176,13 +178,14 @@ export class TracedExchange {
     }
     const body = reqBody !== undefined && reqBody.size > 0 ? reqBody.bytes() : undefined;
     const { method, url } = this.req;
+    const from = timedFromSend ? performance.now() : this.startedAt;
     sendShadow(shadow, method, url, this.markedHeaders(), body, (result) => {
       pair.settle('shadow', {
         role: 'shadow',
         traceId: this.traceId,
         traceSource: this.traceSource,
         capturedAt: this.capturedAt,
-        durationMs: performance.now() - this.startedAt,
+        durationMs: performance.now() - from,
         request: this.capturedRequest(),
         ...(result.kind === 'response'
           ? { response: recorder.response(result.status, result.rawHeaders, result.body) }

@@ -29,3 +29,5 @@ export type { NoiseStoreHarness } from './contracts/noise-store-contract.js';
 export { encodedJsonTapRecord, jsonTapRecord } from './tap-records.js';
 export type { TapRecordFixtureOptions } from './tap-records.js';
 export { deadPort, testCommandIo } from './command-io.js';
+export { MemoryPublisher, fetchRaw } from './http-fixtures.js';
+export type { RawResponse } from './http-fixtures.js';

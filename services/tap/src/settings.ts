@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { ConfigError } from '@shadowdiff/contracts';
 import type { ShadowdiffConfig } from '@shadowdiff/contracts';
 
@@ -92,8 +91,4 @@ export function resolveUpstreams(config: ShadowdiffConfig): TapUpstreams {
         ? primary
         : httpUrl(tap.secondary, 'tap.secondary', '--secondary'),
   };
-}
-
-export function defaultTapId(): string {
-  return `${hostname()}:${process.pid}`;
 }

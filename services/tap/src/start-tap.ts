@@ -10,7 +10,7 @@ import { createAdminServer } from './admin-server.js';
 import { createClientServer, createRejectCounter } from './client-server.js';
 import { createTunnelHandler } from './passthrough.js';
 import { createRequestHandler } from './proxy.js';
-import { defaultTapId, parseListen, resolveUpstreams } from './settings.js';
+import { parseListen, resolveUpstreams } from './settings.js';
 import { tapVersion } from './tap-version.js';
 
 export interface StartTapOptions {
@@ -67,7 +67,6 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
   const tap = config.tap;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const upstreams = resolveUpstreams(config);
-  const tapId = tap.tapId ?? defaultTapId();
   const source = createSource({
     config,
     publisher,
@@ -76,7 +75,6 @@ export async function startTap(options: StartTapOptions): Promise<TapHandle> {
     role: upstreams.mode === 'mirror' ? 'primary' : tap.role,
     shadowUrl: upstreams.shadow,
     secondaryUrl: upstreams.secondary,
-    tapId,
     // Which tap build and which config produced a record: the evidence report lists both.
     facts: {
       tapVersion: tapVersion(),

@@ -2,7 +2,6 @@
  * Fixtures for the tap's tests (not exported from the package): loopback HTTP servers, a raw HTTP
  * client, a dead port, an in-memory publisher and an OTel metrics reader.
  */
-import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -14,7 +13,6 @@ import {
 import type { Meter } from '@opentelemetry/api';
 import { validateConfig } from '@shadowdiff/contracts';
 import type { ShadowdiffConfig } from '@shadowdiff/contracts';
-import type { OutboundMessage, RecordPublisher } from '@shadowdiff/engine';
 
 export interface TestServer {
   url: string;
@@ -52,55 +50,8 @@ export async function startServer(
   };
 }
 
-export { deadPort } from '@shadowdiff/testkit';
-
-export interface RawResponse {
-  status: number;
-  statusMessage: string;
-  rawHeaders: string[];
-  rawTrailers: string[];
-  body: Buffer;
-  sha256: string;
-  reusedSocket: boolean;
-}
-
-/** A plain HTTP/1.1 exchange; the body is kept as bytes (no decoding). */
-export function fetchRaw(
-  url: string,
-  options: {
-    method?: string;
-    headers?: Record<string, string>;
-    body?: Buffer | string;
-    agent?: http.Agent;
-  } = {},
-): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, {
-      method: options.method ?? 'GET',
-      headers: options.headers,
-      agent: options.agent ?? false,
-    });
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        const body = Buffer.concat(chunks);
-        resolve({
-          status: res.statusCode ?? 0,
-          statusMessage: res.statusMessage ?? '',
-          rawHeaders: res.rawHeaders,
-          rawTrailers: res.rawTrailers,
-          body,
-          sha256: createHash('sha256').update(body).digest('hex'),
-          reusedSocket: req.reusedSocket,
-        });
-      });
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
+export { MemoryPublisher, deadPort, fetchRaw } from '@shadowdiff/testkit';
+export type { RawResponse } from '@shadowdiff/testkit';
 
 /** Header pairs minus the per-connection ones each hop sets for itself. */
 export function endToEnd(rawHeaders: string[]): [string, string][] {
@@ -111,18 +62,6 @@ export function endToEnd(rawHeaders: string[]): [string, string][] {
     out.push([name, rawHeaders[i + 1] as string]);
   }
   return out;
-}
-
-/** The embedded-style publisher: keeps what it is given. */
-export class MemoryPublisher implements RecordPublisher {
-  messages: OutboundMessage[] = [];
-  publish(messages: OutboundMessage[]): Promise<void> {
-    this.messages.push(...messages);
-    return Promise.resolve();
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
 }
 
 export interface MetricsHarness {

@@ -1,0 +1,2 @@
+export { capture, createCapture } from './capture.js';
+export type { Capture, CaptureOptions, CaptureStats } from './capture.js';
