@@ -5,14 +5,7 @@ export type { ExchangeRequest, PrimaryOutcome } from './traced-exchange.js';
 export { compileMirrorPolicy, SKIP_REASONS } from './mirror-policy.js';
 export type { MirrorDecision, RequestFacts, SkipReason } from './mirror-policy.js';
 export { samplingBucket, isSampled, SAMPLING_BUCKETS } from './sampling.js';
-export {
-  compilePathPattern,
-  compilePathPatterns,
-  compileRoutePattern,
-  normalizePath,
-  pathOf,
-} from './route-pattern.js';
-export type { PathMatcher, RoutePattern } from './route-pattern.js';
+export { normalizePath, pathOf } from './route-pattern.js';
 export {
   extractTraceId,
   newTraceparent,
@@ -25,7 +18,6 @@ export { recordHeaders, requestHeaders, responseHeaders } from './headers.js';
 export { createRedactor, DEFAULT_REDACTED_HEADERS, REDACTED_PREFIX } from './redaction.js';
 export type { BodyPart, BodyRedaction, Redactor, RedactorOptions } from './redaction.js';
 export { parseJsonPointer, replaceAtPointer } from './json-pointer.js';
-export type { JsonPointer } from './json-pointer.js';
 export { BodyCapture } from './body-capture.js';
 export { Recorder } from './recorder.js';
 export type { Captured, RecorderOptions, Side } from './recorder.js';

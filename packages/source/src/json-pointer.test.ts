@@ -12,6 +12,13 @@ describe('replaceAtPointer', () => {
     expect(replaceAtPointer(doc, parseJsonPointer('/list/9'), () => 0)).toBe(0);
     expect(replaceAtPointer(doc, parseJsonPointer('/n/x'), () => 0)).toBe(0);
     expect(replaceAtPointer(doc, parseJsonPointer('/missing'), () => 0)).toBe(0);
-    expect(replaceAtPointer(doc, parseJsonPointer(''), () => 0)).toBe(0);
+    expect(replaceAtPointer(doc, [], () => 0)).toBe(0);
+  });
+
+  it('refuses a pointer that would redact nothing, naming the key', () => {
+    expect(() => parseJsonPointer('$.user.password', 'tap.redact.jsonPaths[2]')).toThrow(
+      /^tap\.redact\.jsonPaths\[2\]: "\$\.user\.password" is not a JSON pointer/,
+    );
+    expect(() => parseJsonPointer('')).toThrow(/whole document/);
   });
 });

@@ -1,13 +1,13 @@
-/**
- * JSON pointers (RFC 6901) with `*` standing for every key of an object or index of an array, as
- * used by `tap.redact.jsonPaths`: `/password`, `/user/card/number`, `/items/*\/token`.
- */
-export type JsonPointer = readonly string[];
+import { ANY, compileJsonPointer } from '@shadowdiff/contracts';
+import type { PointerPattern } from '@shadowdiff/contracts';
 
-export function parseJsonPointer(pointer: string): JsonPointer {
-  if (pointer === '') return [];
-  const body = pointer.startsWith('/') ? pointer.slice(1) : pointer;
-  return body.split('/').map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+/**
+ * A `tap.redact.jsonPaths` entry: the config's one JSON-pointer compiler (RFC 6901, `*` for every
+ * key of an object or index of an array). A bad entry throws ConfigError naming `key` — a typo
+ * must not silently redact nothing.
+ */
+export function parseJsonPointer(pointer: string, key = 'tap.redact.jsonPaths'): PointerPattern {
+  return compileJsonPointer(pointer, key, { root: false });
 }
 
 type Json = unknown;
@@ -18,7 +18,7 @@ type Json = unknown;
  */
 export function replaceAtPointer(
   root: Json,
-  pointer: JsonPointer,
+  pointer: PointerPattern,
   replace: (value: Json) => Json,
 ): number {
   if (pointer.length === 0) return 0; // the whole document is never replaced by a path rule
@@ -27,17 +27,17 @@ export function replaceAtPointer(
 
 function walk(
   node: Json,
-  pointer: JsonPointer,
+  pointer: PointerPattern,
   at: number,
   replace: (value: Json) => Json,
 ): number {
   if (typeof node !== 'object' || node === null) return 0;
-  const segment = pointer[at] as string;
+  const segment = pointer[at] as string | typeof ANY;
   const last = at === pointer.length - 1;
   let count = 0;
   if (Array.isArray(node)) {
     const indices =
-      segment === '*' ? node.keys() : /^(0|[1-9]\d*)$/.test(segment) ? [Number(segment)] : [];
+      segment === ANY ? node.keys() : /^(0|[1-9]\d*)$/.test(segment) ? [Number(segment)] : [];
     for (const i of indices) {
       if (i >= node.length) continue;
       if (last) {
@@ -51,7 +51,7 @@ function walk(
   }
   const object = node as Record<string, Json>;
   const keys =
-    segment === '*' ? Object.keys(object) : Object.hasOwn(object, segment) ? [segment] : [];
+    segment === ANY ? Object.keys(object) : Object.hasOwn(object, segment) ? [segment] : [];
   for (const key of keys) {
     if (last) {
       object[key] = replace(object[key]);

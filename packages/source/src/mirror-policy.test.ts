@@ -51,10 +51,24 @@ describe('compileMirrorPolicy', () => {
       methods: ['GET'],
       writeRoutes: ['POST /orders/{id}/preview'],
     });
-    for (const url of ['/api/./admin/x', '/api/%61dmin/x', '/api//admin/x', '/api/v1/../admin/x']) {
+    // `/api/admin/**` is `/api/admin` and below; a trailing `/` does not step round it either.
+    for (const url of [
+      '/api/./admin/x',
+      '/api/%61dmin/x',
+      '/api//admin/x',
+      '/api/v1/../admin/x',
+      '/api/admin',
+      '/api/admin/x/',
+    ]) {
       expect(decide(facts({ url })), url).toEqual({ mirror: false, reason: 'route' });
     }
     expect(decide(facts({ method: 'POST', url: '/orders/1/./preview' })).mirror).toBe(true);
+  });
+
+  it('refuses a bad pattern naming the key (for callers that skip the config schema)', () => {
+    expect(() =>
+      compileMirrorPolicy({ ...mirrorPolicySchema.parse({}), exclude: ['/admin**'] }),
+    ).toThrow(/^tap\.mirror\.exclude\[0\]: /);
   });
 
   it('skips declared bodies over the cap; unknown lengths are the proxy’s to enforce', () => {

@@ -1,10 +1,6 @@
-import type { MirrorPolicy } from '@shadowdiff/contracts';
-import {
-  compilePathPatterns,
-  compileRoutePattern,
-  normalizePath,
-  pathOf,
-} from './route-pattern.js';
+import { compileRoutePattern, splitPath } from '@shadowdiff/contracts';
+import type { MirrorPolicy, RoutePattern } from '@shadowdiff/contracts';
+import { normalizePath, pathOf } from './route-pattern.js';
 import { isSampled } from './sampling.js';
 
 /**
@@ -47,21 +43,28 @@ const SKIP: Record<SkipReason, MirrorDecision> = Object.fromEntries(
  */
 export function compileMirrorPolicy(policy: MirrorPolicy): (facts: RequestFacts) => MirrorDecision {
   const methods = new Set(policy.methods.map((m) => m.toUpperCase()));
-  const writeRoutes = policy.writeRoutes.map(compileRoutePattern);
-  const include = compilePathPatterns(policy.include);
-  const exclude = compilePathPatterns(policy.exclude);
+  // The schema checked these already; compiling again names the key for a caller that skipped it.
+  const writeRoutes = policy.writeRoutes.map((p, i) =>
+    compileRoutePattern(p, `tap.mirror.writeRoutes[${i}]`),
+  );
+  const paths = (list: readonly string[], key: string): RoutePattern[] =>
+    list.map((p, i) => compileRoutePattern(p, `tap.mirror.${key}[${i}]`, { allowMethod: false }));
+  const include = paths(policy.include, 'include');
+  const exclude = paths(policy.exclude, 'exclude');
   const { percent, maxBodyBytes } = policy;
 
   return (facts) => {
-    const path = normalizePath(pathOf(facts.url));
+    const segments = splitPath(normalizePath(pathOf(facts.url)));
     const method = facts.method.toUpperCase();
-    if (
-      !methods.has(method) &&
-      !writeRoutes.some((r) => (r.method === undefined || r.method === method) && r.matches(path))
-    ) {
+    if (!methods.has(method) && !writeRoutes.some((r) => r.matches(method, segments))) {
       return SKIP.method;
     }
-    if (exclude?.(path) === true || (include !== undefined && !include(path))) return SKIP.route;
+    if (
+      exclude.some((p) => p.matchesSegments(segments)) ||
+      (include.length > 0 && !include.some((p) => p.matchesSegments(segments)))
+    ) {
+      return SKIP.route;
+    }
     if (facts.bodyBytes !== undefined && facts.bodyBytes > maxBodyBytes) return SKIP.body_too_large;
     if (!isSampled(facts.traceId, percent)) return SKIP.sampled_out;
     return MIRROR;

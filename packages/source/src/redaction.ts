@@ -2,7 +2,6 @@ import { createHmac } from 'node:crypto';
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import type { Headers } from '@shadowdiff/contracts';
 import { parseJsonPointer, replaceAtPointer } from './json-pointer.js';
-import type { JsonPointer } from './json-pointer.js';
 
 /** Headers redacted whatever the config says. */
 export const DEFAULT_REDACTED_HEADERS = [
@@ -60,7 +59,9 @@ export function createRedactor(options: RedactorOptions): Redactor {
   const key = Buffer.from(options.key);
   const names = new Set<string>(DEFAULT_REDACTED_HEADERS);
   for (const h of options.headers ?? []) names.add(h.toLowerCase());
-  const pointers: JsonPointer[] = (options.jsonPaths ?? []).map(parseJsonPointer);
+  const pointers = (options.jsonPaths ?? []).map((p, i) =>
+    parseJsonPointer(p, `tap.redact.jsonPaths[${i}]`),
+  );
   const maxDecodedBytes = options.maxDecodedBytes ?? 8 * 1_048_576;
 
   const token = (value: string): string =>
