@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runGate } from './gate/run-gate.js';
 import { buildEvidence } from './report/evidence.js';
 import { renderMarkdown } from './report/render-markdown.js';
-import { embeddedWorker } from './test-worker.js';
+import { embeddedWorker } from './test-worker.test-kit.js';
 
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => {

@@ -8,7 +8,7 @@ import type { GateRequest } from './gate/run-gate.js';
 import { buildEvidence } from './report/evidence.js';
 import { renderHtml } from './report/render-html.js';
 import { renderMarkdown } from './report/render-markdown.js';
-import { embeddedWorker } from './test-worker.js';
+import { embeddedWorker } from './test-worker.test-kit.js';
 
 type Harness = Awaited<ReturnType<typeof embeddedWorker>>;
 let current: Harness | undefined;

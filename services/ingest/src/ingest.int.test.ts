@@ -8,7 +8,7 @@ import type { TapRecord } from '@shadowdiff/contracts';
 import { createTopic, kafkaBrokers, readAll, uniqueName } from '@shadowdiff/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGoReplayLine } from './goreplay/protocol.js';
-import { harDocument, harEntry } from './har/har-fixtures.test-helpers.js';
+import { harDocument, harEntry } from './har/har-fixtures.test-kit.js';
 
 // The verbs run as a user runs them: the built CLI in a child process, against the real broker.
 const cli = fileURLToPath(new URL('../../cli/dist/main.js', import.meta.url));

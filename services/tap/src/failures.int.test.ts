@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { kafkaTap, readRecords } from './kafka-harness.js';
-import type { KafkaTap } from './kafka-harness.js';
-import { deadPort, fetchRaw, startServer } from './test-harness.js';
-import type { TestServer } from './test-harness.js';
+import { kafkaTap, readRecords } from './kafka-harness.test-kit.js';
+import type { KafkaTap } from './kafka-harness.test-kit.js';
+import { deadPort, fetchRaw, startServer } from './test-harness.test-kit.js';
+import type { TestServer } from './test-harness.test-kit.js';
 
 const BODY = JSON.stringify({ id: 1, status: 'shipped' });
 

@@ -3,11 +3,11 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readCensus } from '@shadowdiff/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { byTrace, kafkaTap, newTopic, readRecords } from './kafka-harness.js';
-import type { KafkaTap } from './kafka-harness.js';
+import { byTrace, kafkaTap, newTopic, readRecords } from './kafka-harness.test-kit.js';
+import type { KafkaTap } from './kafka-harness.test-kit.js';
 import { isSampled, traceIdFromTraceparent } from '@shadowdiff/source';
-import { endToEnd, fetchRaw, startServer } from './test-harness.js';
-import type { TestServer } from './test-harness.js';
+import { endToEnd, fetchRaw, startServer } from './test-harness.test-kit.js';
+import type { TestServer } from './test-harness.test-kit.js';
 
 const ORDER = Buffer.from(
   JSON.stringify({

@@ -15,8 +15,8 @@ import {
   metricsHarness,
   startServer,
   tapConfig,
-} from './test-harness.js';
-import type { MetricsHarness, TestServer } from './test-harness.js';
+} from './test-harness.test-kit.js';
+import type { MetricsHarness, TestServer } from './test-harness.test-kit.js';
 
 const JSON_BODY = Buffer.from(
   JSON.stringify({ id: 42, items: Array.from({ length: 40 }, (_, i) => ({ i })) }),

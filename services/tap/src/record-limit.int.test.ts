@@ -2,11 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { topicMaxMessageBytes } from '@shadowdiff/kafka';
 import { createTopic, kafkaBrokers, uniqueName } from '@shadowdiff/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { kafkaTap, readRecords } from './kafka-harness.js';
+import { kafkaTap, readRecords } from './kafka-harness.test-kit.js';
 import { RecordLimit } from '@shadowdiff/source';
 import { learnTopicLimit } from './tap-command.js';
-import { fetchRaw, startServer } from './test-harness.js';
-import type { TestServer } from './test-harness.js';
+import { fetchRaw, startServer } from './test-harness.test-kit.js';
+import type { TestServer } from './test-harness.test-kit.js';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {

@@ -10,8 +10,8 @@ import {
   metricsHarness,
   startServer,
   tapConfig,
-} from './test-harness.js';
-import type { MetricsHarness, TestServer } from './test-harness.js';
+} from './test-harness.test-kit.js';
+import type { MetricsHarness, TestServer } from './test-harness.test-kit.js';
 
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

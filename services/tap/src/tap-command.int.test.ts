@@ -3,10 +3,10 @@ import { mergeConfig, validateConfig } from '@shadowdiff/contracts';
 import type { CommandIo } from '@shadowdiff/contracts';
 import { kafkaBrokers } from '@shadowdiff/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { newTopic, readRecords } from './kafka-harness.js';
+import { newTopic, readRecords } from './kafka-harness.test-kit.js';
 import { tapCommand } from './tap-command.js';
-import { fetchRaw, metricsHarness, startServer } from './test-harness.js';
-import type { TestServer } from './test-harness.js';
+import { fetchRaw, metricsHarness, startServer } from './test-harness.test-kit.js';
+import type { TestServer } from './test-harness.test-kit.js';
 
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -12,8 +12,8 @@ import {
   startTestWorker,
   total,
   verdictWatcher,
-} from './fleet-test-kit.js';
-import type { TestWorker } from './fleet-test-kit.js';
+} from './fleet.test-kit.js';
+import type { TestWorker } from './fleet.test-kit.js';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

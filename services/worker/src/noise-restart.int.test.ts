@@ -14,7 +14,7 @@ import {
   producer,
   startTestWorker,
   verdictWatcher,
-} from './fleet-test-kit.js';
+} from './fleet.test-kit.js';
 import { noiseCommand } from './noise-command.js';
 
 const cleanup: (() => Promise<void>)[] = [];

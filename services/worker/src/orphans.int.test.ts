@@ -11,7 +11,7 @@ import {
   startTestWorker,
   total,
   verdictWatcher,
-} from './fleet-test-kit.js';
+} from './fleet.test-kit.js';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -13,7 +13,7 @@ import {
   producer,
   startTestWorker,
   verdictWatcher,
-} from './fleet-test-kit.js';
+} from './fleet.test-kit.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

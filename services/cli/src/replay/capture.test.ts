@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectFormat, readCapture } from './capture.js';
 import { outgoingHeaders, targetPath } from './send.js';
-import { cli, ordersApi, startUpstream } from './upstreams.test-helpers.js';
+import { cli, ordersApi, startUpstream } from './upstreams.test-kit.js';
 
 const entry = (method: string, url: string, extra: Record<string, unknown> = {}) => ({
   startedDateTime: '2026-12-07T10:00:00.000Z',

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, ordersApi, startUpstream } from './upstreams.test-helpers.js';
-import type { Upstream } from './upstreams.test-helpers.js';
+import { cli, ordersApi, startUpstream } from './upstreams.test-kit.js';
+import type { Upstream } from './upstreams.test-kit.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** Headless, and kept off the network: no sync, updates, field trials, QUIC probes or proxy. */

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deadPort } from '@shadowdiff/testkit';
-import { cli, ordersApi, startUpstream } from './upstreams.test-helpers.js';
-import type { Upstream } from './upstreams.test-helpers.js';
+import { cli, ordersApi, startUpstream } from './upstreams.test-kit.js';
+import type { Upstream } from './upstreams.test-kit.js';
 
 const SEP = '\n🐵🙈🙉\n';
 const ROUTES = ['users', 'products', 'orders'] as const;

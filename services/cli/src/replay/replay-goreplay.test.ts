@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cli, ordersApi, startUpstream } from './upstreams.test-helpers.js';
-import type { Upstream } from './upstreams.test-helpers.js';
+import { cli, ordersApi, startUpstream } from './upstreams.test-kit.js';
+import type { Upstream } from './upstreams.test-kit.js';
 
 const SEP = '\n🐵🙈🙉\n';
 const T0 = 1_764_000_000_000_000_000n;

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli, ordersApi, startUpstream } from './upstreams.test-helpers.js';
-import type { Respond, Upstream } from './upstreams.test-helpers.js';
+import { cli, ordersApi, startUpstream } from './upstreams.test-kit.js';
+import type { Respond, Upstream } from './upstreams.test-kit.js';
 
 const SEP = '\n🐵🙈🙉\n';
 const REQUESTS = 40;

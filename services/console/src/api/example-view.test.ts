@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exampleView, tapFacts } from './example-view.js';
-import { diffVerdict, driftExample, half } from './test-examples.js';
+import { diffVerdict, driftExample, half } from './examples.test-kit.js';
 
 describe('exampleView', () => {
   it('decodes both halves, removes the content-encoding and parses JSON bodies', () => {

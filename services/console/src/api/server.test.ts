@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ConsoleNoise, NoiseEntryView } from '../noise/console-noise.js';
 import { startConsole } from './server.js';
 import type { ConsoleHandle } from './server.js';
-import { driftExample } from './test-examples.js';
+import { driftExample } from './examples.test-kit.js';
 
 const NOW = Date.parse('2026-11-26T12:00:30Z');
 const MINUTE = 60_000;

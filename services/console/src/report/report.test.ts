@@ -3,7 +3,7 @@ import type { RouteStatsDelta } from '@shadowdiff/engine';
 import { MemorySampleStore } from '@shadowdiff/memory';
 import { describe, expect, it } from 'vitest';
 import { ConsoleData } from '../api/console-data.js';
-import { diffVerdict, driftExample, half } from '../api/test-examples.js';
+import { diffVerdict, driftExample, half } from '../api/examples.test-kit.js';
 
 import { buildEvidence, REPORT_SCHEMA } from './evidence.js';
 import { renderHtml } from './render-html.js';

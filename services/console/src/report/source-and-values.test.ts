@@ -5,7 +5,7 @@ import { compileRules, diffResponses } from '@shadowdiff/engine';
 import { MemorySampleStore } from '@shadowdiff/memory';
 import { describe, expect, it } from 'vitest';
 import { ConsoleData } from '../api/console-data.js';
-import { diffVerdict, half } from '../api/test-examples.js';
+import { diffVerdict, half } from '../api/examples.test-kit.js';
 import { buildEvidence } from './evidence.js';
 import { value } from './format.js';
 import { renderMarkdown } from './render-markdown.js';

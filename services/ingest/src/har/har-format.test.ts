@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { harDocument, harEntry } from './har-fixtures.test-helpers.js';
+import { harDocument, harEntry } from './har-fixtures.test-kit.js';
 import { HarFormatError, parseHar, parseHarEntries } from './har-format.js';
 
 function errorOf(fn: () => unknown): HarFormatError {

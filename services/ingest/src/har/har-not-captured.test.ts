@@ -1,6 +1,6 @@
 import { compileRules, diffResponses, TRUNCATED_PATH } from '@shadowdiff/engine';
 import { describe, expect, it } from 'vitest';
-import { harDocument, harEntry } from './har-fixtures.test-helpers.js';
+import { harDocument, harEntry } from './har-fixtures.test-kit.js';
 import { planHarImport } from './plan-har-import.js';
 
 type Entry = Record<string, unknown> & { response: Record<string, unknown> };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { harDocument, harEntry } from './har-fixtures.test-helpers.js';
+import { harDocument, harEntry } from './har-fixtures.test-kit.js';
 import { parseHar } from './har-format.js';
 import { pairEntries } from './pair-entries.js';
 

@@ -3,7 +3,7 @@ import type { OutboundMessage, RecordPublisher } from '@shadowdiff/engine';
 import { createRedactor } from '@shadowdiff/source';
 import { describe, expect, it } from 'vitest';
 import { redactRecord } from '../redact-record.js';
-import { harDocument, harEntry } from './har-fixtures.test-helpers.js';
+import { harDocument, harEntry } from './har-fixtures.test-kit.js';
 import { HarFormatError } from './har-format.js';
 import { planHarImport } from './plan-har-import.js';
 import { publishRecords } from './publish-records.js';

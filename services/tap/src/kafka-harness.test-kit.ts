@@ -8,8 +8,8 @@ import type { ReadMessage } from '@shadowdiff/testkit';
 import type { RecordLimit } from '@shadowdiff/source';
 import { startTap } from './start-tap.js';
 import type { TapHandle } from './start-tap.js';
-import { metricsHarness, tapConfig } from './test-harness.js';
-import type { MetricsHarness } from './test-harness.js';
+import { metricsHarness, tapConfig } from './test-harness.test-kit.js';
+import type { MetricsHarness } from './test-harness.test-kit.js';
 
 export interface KafkaTap {
   tap: TapHandle;
