@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTap } from './start-tap.js';
 import type { TapHandle } from './start-tap.js';
-import { MemoryPublisher, metricsHarness, startServer, tapConfig } from './test-harness.test-kit.js';
+import {
+  MemoryPublisher,
+  metricsHarness,
+  startServer,
+  tapConfig,
+} from './test-harness.test-kit.js';
 import type { TestServer } from './test-harness.test-kit.js';
 
 let cleanup: (() => Promise<void>)[] = [];
