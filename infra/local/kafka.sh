@@ -15,7 +15,9 @@
 #      SHADOWDIFF_STATE_DIR (infra/local/.state), SHADOWDIFF_CACHE_DIR (infra/local/.cache),
 #      KAFKA_START_TIMEOUT (90 s), KAFKA_HEAP_OPTS (-Xmx512m -Xms256m), KAFKA_POM (kafka/pom.xml),
 #      KAFKA_EXTRA_PROPS (a file appended to server.properties; later keys win),
-#      KAFKA_FORMAT_ARGS (extra storage-format arguments, e.g. --add-scram ...; see secure.sh).
+#      KAFKA_FORMAT_ARGS (extra storage-format arguments, e.g. --add-scram ...; see secure.sh),
+#      KAFKA_KEEP_DATA=1 (start keeps the data of the last run: topics and offsets survive a
+#      stop/start, as in a broker outage; default: every start is a fresh, empty cluster).
 # All progress goes to stderr; stdout carries only the bootstrap address.
 set -euo pipefail
 
@@ -364,20 +366,30 @@ cmd_start() {
     fi
   done
 
-  cid="$(new_cluster_id)"
-  rm -rf "$DATA"
-  write_configs "$cid"
-  [[ -f "$LOGFILE" ]] && mv -f "$LOGFILE" "$LOGFILE.1"
-  : >"$STATE/probe.log"
+  # KAFKA_KEEP_DATA=1: a stop/start keeps topics, offsets and transactions (an outage, not a
+  # new cluster), as long as the storage this state dir formatted is still there.
+  if [[ "${KAFKA_KEEP_DATA:-}" == 1 && -f "$DATA/meta.properties" && -s "$STATE/cluster.id" ]]; then
+    cid="$(cat "$STATE/cluster.id")"
+    write_configs "$cid"
+    [[ -f "$LOGFILE" ]] && mv -f "$LOGFILE" "$LOGFILE.1"
+    : >"$STATE/probe.log"
+    log "keeping the data in $DATA (KAFKA_KEEP_DATA=1, cluster id $cid)"
+  else
+    cid="$(new_cluster_id)"
+    rm -rf "$DATA"
+    write_configs "$cid"
+    [[ -f "$LOGFILE" ]] && mv -f "$LOGFILE" "$LOGFILE.1"
+    : >"$STATE/probe.log"
 
-  log "formatting KRaft storage in $DATA (cluster id $cid) ..."
-  local -a extra_format=()
-  # shellcheck disable=SC2206  # KAFKA_FORMAT_ARGS is a list of arguments without spaces inside
-  [[ -n "${KAFKA_FORMAT_ARGS:-}" ]] && extra_format=($KAFKA_FORMAT_ARGS)
-  if ! java_tool kafka.tools.StorageTool format -t "$cid" -c "$PROPS" --ignore-formatted \
-      "${extra_format[@]}" >"$STATE/format.log" 2>&1; then
-    cat "$STATE/format.log" >&2
-    die "kafka-storage format failed (see $STATE/format.log)" 1
+    log "formatting KRaft storage in $DATA (cluster id $cid) ..."
+    local -a extra_format=()
+    # shellcheck disable=SC2206  # KAFKA_FORMAT_ARGS is a list of arguments without spaces inside
+    [[ -n "${KAFKA_FORMAT_ARGS:-}" ]] && extra_format=($KAFKA_FORMAT_ARGS)
+    if ! java_tool kafka.tools.StorageTool format -t "$cid" -c "$PROPS" --ignore-formatted \
+        "${extra_format[@]}" >"$STATE/format.log" 2>&1; then
+      cat "$STATE/format.log" >&2
+      die "kafka-storage format failed (see $STATE/format.log)" 1
+    fi
   fi
 
   log "starting Kafka $KAFKA_VERSION on $BOOTSTRAP (controller $HOST:$KAFKA_CONTROLLER_PORT), log: $LOGFILE"
