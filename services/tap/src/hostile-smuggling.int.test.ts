@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fetchRaw } from './test-harness.js';
+import { fetchRaw } from './test-harness.test-kit.js';
 import { mirrorRig, normalClients, rawExchange } from './hostile.test-kit.js';
 import type { Rig } from './hostile.test-kit.js';
 

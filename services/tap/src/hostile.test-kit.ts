@@ -11,8 +11,14 @@ import { decodeTapRecord } from '@shadowdiff/contracts';
 import type { TapRecord } from '@shadowdiff/contracts';
 import { startTap } from './start-tap.js';
 import type { TapHandle } from './start-tap.js';
-import { MemoryPublisher, endToEnd, fetchRaw, metricsHarness, tapConfig } from './test-harness.js';
-import type { MetricsHarness } from './test-harness.js';
+import {
+  MemoryPublisher,
+  endToEnd,
+  fetchRaw,
+  metricsHarness,
+  tapConfig,
+} from './test-harness.test-kit.js';
+import type { MetricsHarness } from './test-harness.test-kit.js';
 
 export const JSON_BODY = Buffer.from(
   JSON.stringify({ id: 7, lines: Array.from({ length: 50 }, (_, i) => ({ sku: `s${i}` })) }),
