@@ -179,6 +179,10 @@ describe('capture when the publisher fails', () => {
       const got = await fetchRaw(`${l.url}/json`, { headers: { traceparent: traceparent(i) } });
       expect(got.body.toString()).toBe(JSON_BODY);
     }
-    expect(c.stats().buffer.records).toBe(3);
+    // The budget (3) counts the batch stuck in flight too, which `records` (the queue) does not:
+    // 3 when the first batch left empty-handed, fewer when it took one or two of the 10.
+    const { records } = c.stats().buffer;
+    expect(records).toBeGreaterThan(0);
+    expect(records).toBeLessThanOrEqual(3);
   });
 });
